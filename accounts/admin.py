@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_site import ScopedAdmin
+from accounts.models import Membership, User
+from accounts.permissions import memberships_in_scope, people_visible_to
+from accounts.roles import Capability
+from accounts.scope import access_for
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["region", "local_authority", "msp"]
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "email", "is_active", "last_login"]
+    list_filter = ["is_active", "memberships__role"]
+    search_fields = ["name", "email"]
+    fields = ["name", "email", "is_active", "last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [MembershipInline]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=people_visible_to(request.user).values("pk"))
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["user", "role", "region", "local_authority", "msp"]
+    list_filter = ["role", "region"]
+    search_fields = ["user__name", "user__email"]
+    list_select_related = ["user", "region", "local_authority", "msp"]
+    autocomplete_fields = ["user", "region", "local_authority", "msp"]
+
+    def scope_queryset(self, request, queryset):
+        scope = access_for(request.user).capability_scope(Capability.MANAGE_PEOPLE)
+        return queryset.filter(pk__in=memberships_in_scope(scope).values("pk"))

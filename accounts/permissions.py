@@ -1,0 +1,82 @@
+"""Who may manage whom. Visibility (404) and role (403) are separate questions.
+
+An admin manages people within the regions of their admin memberships; a national admin manages
+everyone. A person is visible to an admin when one of the person's memberships falls in the
+admin's regions.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership, User
+from accounts.roles import Capability
+from accounts.scope import Scope, access_for, membership_region_ids
+
+
+def _people_scope(actor: User) -> Scope:
+    return access_for(actor).capability_scope(Capability.MANAGE_PEOPLE)
+
+
+def require_people_manager(actor: User) -> None:
+    """403 for anyone who manages nobody: the page exists, but is not theirs to use."""
+    if not access_for(actor).can(Capability.MANAGE_PEOPLE):
+        raise PermissionDenied
+
+
+def memberships_in_scope(scope: Scope) -> QuerySet[Membership]:
+    if scope.national:
+        return Membership.objects.all()
+    from msp.models import MSP
+
+    region_ids = list(scope.region_ids)
+    return Membership.objects.filter(
+        Q(region_id__in=region_ids)
+        | Q(local_authority__region_id__in=region_ids)
+        | Q(msp__in=MSP.objects.operating_in(region_ids))
+    )
+
+
+def people_visible_to(actor: User) -> QuerySet[User]:
+    scope = _people_scope(actor)
+    if scope.national:
+        return User.objects.all()
+    if not scope.region_ids:
+        return User.objects.none()
+    in_scope = memberships_in_scope(scope).filter(user=OuterRef("pk"))
+    return User.objects.filter(Exists(in_scope))
+
+
+def get_person_for_admin(actor: User, pk: int) -> User:
+    """The person, if `actor` may manage them; 404 whether missing or out of scope."""
+    require_people_manager(actor)
+    return get_object_or_404(people_visible_to(actor), pk=pk)
+
+
+def get_membership_for_admin(actor: User, person: User, pk: int) -> Membership:
+    scope = _people_scope(actor)
+    return get_object_or_404(memberships_in_scope(scope).filter(user=person), pk=pk)
+
+
+def membership_within_scope(actor: User, membership: Membership) -> bool:
+    """Whether `actor` may give (or take away) this membership."""
+    scope = _people_scope(actor)
+    if scope.national:
+        return True
+    covered = membership_region_ids(membership)
+    if covered is None:  # a national role: only national admins give those
+        return False
+    return bool(covered) and covered <= scope.region_ids
+
+
+def can_change_account(actor: User, person: User) -> bool:
+    """Deactivating an account affects every membership, so all of them must be in scope."""
+    if actor.pk == person.pk:
+        return False
+    scope = _people_scope(actor)
+    if scope.national:
+        return True
+    memberships = list(person.memberships.select_related("local_authority"))
+    return all(membership_within_scope(actor, m) for m in memberships)

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.roles import Capability
+from accounts.scope import access_for
+
+
+def portal(request: HttpRequest) -> dict:
+    """The portal's name and the navigation the signed-in person's roles allow."""
+    return {"portal_name": settings.PORTAL_NAME, "navigation": _navigation(request)}
+
+
+def _navigation(request: HttpRequest) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    access = access_for(user)
+    items = [
+        ("Home", "home", ("home",)),
+        ("Regions", "mou:region_list", ("mou:region_",)),
+        ("Local authorities", "mou:local_authority_list", ("mou:local_authority_",)),
+    ]
+    if access.can(Capability.MANAGE_PEOPLE):
+        items.append(("People", "accounts:person_list", ("accounts:person_",)))
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    return [
+        {
+            "text": text,
+            "href": reverse(url_name),
+            "current": any(
+                current == p or (p.endswith("_") and current.startswith(p)) for p in prefixes
+            ),
+        }
+        for text, url_name, prefixes in items
+    ]

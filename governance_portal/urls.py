@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from governance_portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility", views.accessibility_statement, name="accessibility"),
+    path("", include("accounts.auth_urls")),
+    path("", include("accounts.urls")),
+    path("", include("mou.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "governance_portal.views.server_error"

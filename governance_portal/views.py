@@ -1,0 +1,64 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.roles import ROLE_DESCRIPTIONS, Capability
+from accounts.scope import access_for
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's memberships and where to go next."""
+    access = access_for(request.user)
+    memberships = [
+        {"membership": m, "description": ROLE_DESCRIPTIONS[m.role]} for m in access.memberships
+    ]
+    return render(
+        request,
+        "home.html",
+        {
+            "memberships": memberships,
+            "scope": access.scope,
+            "can_manage_people": access.can(Capability.MANAGE_PEOPLE),
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not (for load balancers and monitoring)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database did not answer")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, rendered without context processors: the database may be what failed."""
+    html = loader.get_template("500.html").render({"portal_name": settings.PORTAL_NAME})
+    return HttpResponseServerError(html)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

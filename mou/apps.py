@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MouConfig(AppConfig):
+    name = "mou"
+    verbose_name = "MOUs and reference data"

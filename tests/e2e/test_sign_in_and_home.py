@@ -1,0 +1,110 @@
+"""Each demo role signs in through the real sign-in page and sees only its scope."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from accounts.demo import DEMO_PASSWORD
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEMO_LOGINS = [
+    ("admin@example.org", "Admin", "National", True),
+    ("london.admin@example.org", "Admin", "London", True),
+    ("regional.lead@example.org", "Regional lead", "London", False),
+    ("dcs.camden@example.org", "Director of children's services", "Camden", False),
+    ("workforce.camden@example.org", "LA workforce lead", "Camden", False),
+    ("msp.contact@example.org", "MSP contact", "Capital Workforce Partners (demo)", False),
+    ("observer@example.org", "Observer", "National", False),
+]
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/")
+    expect(page).to_have_url(re.compile(r"/sign-in/"))
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.parametrize(("email", "role", "scope", "is_admin"), DEMO_LOGINS)
+def test_each_demo_role_signs_in_and_sees_its_home_page(
+    live_server, page, demo_data, email, role, scope, is_admin
+):
+    page.goto(f"{live_server.url}/sign-in/")
+    assert_accessible(page)
+    sign_in(page, live_server.url, email, DEMO_PASSWORD)
+
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    roles = page.locator(".govuk-summary-list")
+    expect(roles).to_contain_text(role)
+    expect(roles).to_contain_text(scope)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Local authorities", exact=True).click()
+    expect(page.get_by_role("heading", name="Local authorities")).to_be_visible()
+    assert_accessible(page)
+    count = page.get_by_role("status").inner_text()
+    assert count == ("153 local authorities" if scope == "National" else "33 local authorities")
+
+    people_link = page.get_by_role("link", name="People", exact=True)
+    expect(people_link).to_have_count(1 if is_admin else 0)
+    if is_admin:
+        people_link.click()
+        expect(page.get_by_role("heading", name="People")).to_be_visible()
+        assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/"))
+
+
+def test_a_wrong_password_shows_the_error_summary(live_server, page, demo_data):
+    sign_in(page, live_server.url, "regional.lead@example.org", "not the password")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a correct email address and password")
+    expect(summary).to_be_focused()  # GOV.UK Frontend's JavaScript ran and moved focus
+    assert_accessible(page)
+
+
+def test_a_regional_lead_cannot_open_another_regions_local_authority(live_server, signed_in_page):
+    page = signed_in_page("regional_lead")
+    page.goto(f"{live_server.url}/local-authorities/391/")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/local-authorities/202/")
+    expect(page.get_by_role("heading", name="Camden")).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("role", ["dcs", "observer", "msp_contact"])
+def test_regions_pages_show_the_scope(live_server, signed_in_page, role):
+    page = signed_in_page(role)
+    page.get_by_role("link", name="Regions", exact=True).click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(9 if role == "observer" else 1)
+    assert_accessible(page)
+    page.get_by_role("link", name="London").click()
+    expect(page.get_by_role("heading", name="London")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_public_pages_are_accessible(live_server, page, reference_data):
+    for path in ("/accessibility", "/password-reset/"):
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page)
+
+
+def test_the_accessibility_check_can_fail(page):
+    """Proves assert_accessible is not vacuous: an unlabelled field is a serious violation."""
+    page.set_content('<html lang="en"><title>t</title><main><input type="text"></main></html>')
+    with pytest.raises(AssertionError, match="label"):
+        assert_accessible(page)

@@ -1,0 +1,58 @@
+import datetime
+
+import factory
+
+from accounts.models import Membership, User
+from accounts.roles import Role
+from mou.models import LocalAuthority, Region
+from msp.models import MSP, MSPContract
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class MSPFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MSP
+
+    name = factory.Sequence(lambda n: f"Managed Service {n}")
+
+
+class MSPContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MSPContract
+
+    msp = factory.SubFactory(MSPFactory)
+    local_authority = factory.LazyFunction(lambda: LocalAuthority.objects.get(la_code="202"))
+    starts_on = datetime.date(2025, 4, 1)
+    ends_on = None
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.OBSERVER
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def local_authority(la_code: str) -> LocalAuthority:
+    return LocalAuthority.objects.get(la_code=la_code)
+
+
+def person_with_role(role: str, **scope) -> User:
+    """A person holding one role in `scope` (region=, local_authority= or msp=)."""
+    return MembershipFactory(role=role, **scope).user

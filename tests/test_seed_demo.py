@@ -1,0 +1,36 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Membership, User
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_refuses_when_not_in_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_creates_a_person_for_every_role_and_runs_twice(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    assert User.objects.count() == 7
+    assert Membership.objects.count() == 7
+    assert "Demo-portal-2026!" in out.getvalue()
+    lead = User.objects.get(email="regional.lead@example.org")
+    assert lead.check_password("Demo-portal-2026!")
+    assert str(lead.memberships.get()) == "Regional lead, London"
+
+
+def test_seed_demo_with_force_runs_when_not_in_debug(settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force", stdout=StringIO())
+    assert User.objects.count() == 7
