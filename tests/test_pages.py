@@ -98,3 +98,8 @@ def test_navigation_follows_the_role(client, regional_lead, london_admin):
     assert ">People<" not in client.get("/").content.decode().replace("\n", "").replace(" ", "")
     client.force_login(london_admin)
     assert "People" in client.get("/").content.decode()
+
+
+def test_the_header_names_the_signed_in_person(client, regional_lead):
+    client.force_login(regional_lead)
+    assert f"Signed in as {regional_lead.name}" in client.get("/").content.decode()

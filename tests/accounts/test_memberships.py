@@ -95,3 +95,26 @@ def test_membership_changes_are_kept_in_history(london, london_admin):
         Membership.history.filter(user_id=person.pk).values_list("history_type", flat=True)
     )
     assert sorted(kinds) == ["+", "-"]
+
+
+def test_createsuperuser_makes_a_national_admin(reference_data, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from accounts.scope import access_for
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-enough-passphrase")
+    call_command(
+        "createsuperuser",
+        "--noinput",
+        "--email",
+        "Ops@Example.org",
+        "--name",
+        "Ops",
+        stdout=StringIO(),
+    )
+    admin = User.objects.get(email="ops@example.org")
+    assert access_for(admin).scope.national
+    assert admin.is_staff
