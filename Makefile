@@ -23,11 +23,11 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
 
 ## run: set up .venv, migrate, load reference and demo data, start the portal on :8000
 run: $(VENV)/.installed-runtime
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=true $(BIN)/python manage.py load_reference_data
-	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false $(BIN)/python manage.py load_reference_data
+	DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false $(BIN)/python manage.py seed_demo
 	@echo "The portal is starting at http://127.0.0.1:8000 (sign in with a demo login above)."
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: the whole suite (SQLite unless DATABASE_URL points at PostgreSQL)
 test: $(VENV)/.installed-dev

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
@@ -24,7 +25,8 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return user.is_active and access_for(user).can(Capability.USE_ADMIN_SITE)
+        verified = user.is_verified() if settings.REQUIRE_2FA else True
+        return user.is_active and verified and access_for(user).can(Capability.USE_ADMIN_SITE)
 
     def admin_view(self, view, cacheable=False):
         """A signed-in person who is not an admin gets 403, not a second sign-in page."""

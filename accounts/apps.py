@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "People and roles"
+
+    def ready(self) -> None:
+        from accounts import audit
+
+        audit.connect()

@@ -149,3 +149,31 @@ class InviteForm(MembershipForm):
 
 class ConfirmForm(GovukFormMixin, forms.Form):
     """An empty form for actions that need only a confirming button press."""
+
+
+class TwoFactorCodeForm(GovukFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        error_messages={"required": "Enter the code"},
+    )
+
+    def __init__(self, *args, setup: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["code"].widget
+        widget.attrs.update(
+            {
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        )
+        if setup:
+            widget.attrs["inputmode"] = "numeric"
+            self.fields["code"].help_text = "The 6-digit code your authenticator app shows now"
+        else:
+            self.fields[
+                "code"
+            ].help_text = (
+                "The 6-digit code from your authenticator app, or one of your recovery codes"
+            )

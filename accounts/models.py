@@ -219,3 +219,51 @@ def role_phrase(label: str) -> str:
     if len(label) > 1 and label[1].isupper():
         return label
     return label[:1].lower() + label[1:]
+
+
+class AccountEventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "locked_out", "Locked out after repeated failures"
+    UNLOCKED = "unlocked", "Sign-in unlocked by an admin"
+    SESSION_EXPIRED = "session_expired", "Signed out: session expired"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Two-factor sign-in set up"
+    TWO_FACTOR_VERIFIED = "two_factor_verified", "Two-factor code accepted"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced", "New recovery codes made"
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset by an admin"
+
+
+class AccountEvent(models.Model):
+    """Append-only record of sign-in and two-factor events, with time and address."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_events",
+    )
+    # What was typed at sign-in, so failures against unknown accounts are recorded too.
+    email = models.CharField(max_length=254, blank=True)
+    kind = models.CharField(max_length=32, choices=AccountEventKind)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it, when not the person themselves (e.g. an admin unlocking)",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.email or self.user_id}) at {self.created_at:%Y-%m-%d %H:%M}"

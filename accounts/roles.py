@@ -61,3 +61,6 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.MSP_CONTACT: "Sees and responds to breaches involving their managed service provider",
     Role.OBSERVER: "Reads national and regional figures",
 }
+
+# Roles whose holders must use two-factor sign-in (others may choose to).
+TWO_FACTOR_REQUIRED_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS})

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from accounts.roles import ROLE_CAPABILITIES, Capability, Role, ScopeKind
+from accounts.roles import (
+    ROLE_CAPABILITIES,
+    TWO_FACTOR_REQUIRED_ROLES,
+    Capability,
+    Role,
+    ScopeKind,
+)
 
 if TYPE_CHECKING:
     from accounts.models import Membership, User
@@ -63,6 +69,10 @@ class Access:
     @property
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles()
+
+    @property
+    def two_factor_required(self) -> bool:
+        return bool(self.roles() & TWO_FACTOR_REQUIRED_ROLES)
 
     def capability_scope(self, capability: Capability) -> Scope:
         """The regions in which this person holds `capability` through some membership."""

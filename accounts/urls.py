@@ -25,6 +25,16 @@ urlpatterns = [
         {"active": True},
         name="person_reactivate",
     ),
+    path("people/<int:pk>/unlock/", views.person_unlock, name="person_unlock"),
+    path(
+        "people/<int:pk>/two-factor/reset/",
+        views.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
+    path("account/", views.account, name="account"),
+    path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("account/two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path(
         "invitation/<uidb64>/<token>/",
         views.InvitationAcceptView.as_view(),

@@ -8,7 +8,11 @@ from accounts.scope import access_for
 
 def portal(request: HttpRequest) -> dict:
     """The portal's name and the navigation the signed-in person's roles allow."""
-    return {"portal_name": settings.PORTAL_NAME, "navigation": _navigation(request)}
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "navigation": _navigation(request),
+        "require_2fa": settings.REQUIRE_2FA,
+    }
 
 
 def _navigation(request: HttpRequest) -> list[dict]:
@@ -23,6 +27,7 @@ def _navigation(request: HttpRequest) -> list[dict]:
     ]
     if access.can(Capability.MANAGE_PEOPLE):
         items.append(("People", "accounts:person_list", ("accounts:person_",)))
+    items.append(("Your account", "accounts:account", ("accounts:account",)))
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     return [

@@ -56,7 +56,8 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page, rendered without context processors: the database may be what failed."""
-    html = loader.get_template("500.html").render({"portal_name": settings.PORTAL_NAME})
+    context = {"portal_name": settings.PORTAL_NAME, "require_2fa": settings.REQUIRE_2FA}
+    html = loader.get_template("500.html").render(context)
     return HttpResponseServerError(html)
 
 

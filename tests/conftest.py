@@ -9,10 +9,35 @@ north_east_lead, newcastle_dcs.
 import os
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from mou.services import reference_data_load
 from tests.factories import MSPContractFactory, local_authority, person_with_role, region
+
+
+class PortalClient(Client):
+    """A test client whose force_login hands back a session that has passed two-factor sign-in
+    (as a person who set up an authenticator app would have), unless verified=False."""
+
+    def force_login(self, user, backend=None, *, verified: bool = True) -> None:
+        super().force_login(user, backend or "django.contrib.auth.backends.ModelBackend")
+        if verified:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+            session.save()
+
+
+def confirmed_device(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+
+
+@pytest.fixture
+def client() -> PortalClient:
+    return PortalClient()
 
 
 @pytest.fixture(scope="session")

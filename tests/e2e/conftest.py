@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page
 
 from accounts.roles import Role
+from tests.conftest import PortalClient
 from tests.factories import MSPContractFactory, local_authority, person_with_role, region
 
 # The sync Playwright API runs an event loop in this thread; Django's ORM calls in the test are
@@ -99,8 +99,8 @@ def signed_in_page(live_server, page, reference_data) -> Callable[..., Page]:
 
     def sign_in(role: str | None = None, *, person=None) -> Page:
         person = person or make_person(role)
-        client = Client()
-        client.force_login(person)
+        client = PortalClient()
+        client.force_login(person)  # a session that has passed two-factor sign-in
         page.context.add_cookies(
             [
                 {
