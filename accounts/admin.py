@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_site import ScopedAdmin
@@ -38,3 +39,7 @@ class MembershipAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def scope_queryset(self, request, queryset):
         scope = access_for(request.user).capability_scope(Capability.MANAGE_PEOPLE)
         return queryset.filter(pk__in=memberships_in_scope(scope).values("pk"))
+
+
+# Roles are memberships (accounts/roles.py), not Django groups.
+admin.site.unregister(Group)

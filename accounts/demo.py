@@ -8,7 +8,7 @@ from mou.models import LocalAuthority, Region
 from msp.demo import DEMO_MSP
 from msp.models import MSP
 
-DEMO_PASSWORD = "Demo-portal-2026!"  # noqa: S105 - printed for people trying the demo
+DEMO_PASSWORD = "Demo-portal-2026!"  # noqa: S105  # nosec B105
 
 # (email, name, role, scope kind, scope key)
 DEMO_PEOPLE = [

@@ -1,6 +1,5 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from accounts.models import User
 from governance_portal.tables import LINK_ATTRS
@@ -27,6 +26,5 @@ class PersonTable(tables.Table):
         )
 
     def render_is_active(self, value: bool) -> str:
-        if value:
-            return mark_safe('<strong class="govuk-tag govuk-tag--green">Active</strong>')
-        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Deactivated</strong>')
+        colour, label = ("green", "Active") if value else ("grey", "Deactivated")
+        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)

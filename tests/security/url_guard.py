@@ -1,0 +1,177 @@
+"""Walks every URL pattern and checks it is guarded (used by test_url_guard.py).
+
+Each URL is either on the short PUBLIC list, or sends an anonymous visitor to sign-in. Each URL
+that takes an object has an entry in OUT_OF_SCOPE, which builds an object outside the tester's
+scope (the tester works in London); the tester must get 404 for it. A URL name missing from
+the registry is a failure, so new URLs are covered without anyone remembering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership
+from accounts.roles import Role
+from tests.factories import local_authority, person_with_role
+
+# Reachable without signing in, on purpose.
+PUBLIC: frozenset[str] = frozenset(
+    {
+        "login",
+        "logout",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "accounts:set_password",
+        "healthz",
+        "accessibility",
+        "admin:login",  # only redirects to the portal's sign-in page
+    }
+)
+
+
+@dataclass
+class Context:
+    """Objects outside the scope of a person in London."""
+
+    outsider: object
+    outsider_membership: Membership
+
+    @classmethod
+    def build(cls) -> Context:
+        outsider = person_with_role(Role.DCS, local_authority=local_authority("391"))
+        return cls(outsider=outsider, outsider_membership=outsider.memberships.get())
+
+
+def _outsider(ctx: Context) -> dict:
+    return {"pk": ctx.outsider.pk}
+
+
+OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
+    "mou:region_detail": lambda ctx: {"code": "NE"},
+    "mou:local_authority_detail": lambda ctx: {"la_code": "391"},
+    "accounts:person_detail": _outsider,
+    "accounts:membership_add": _outsider,
+    "accounts:membership_remove": lambda ctx: {
+        "pk": ctx.outsider.pk,
+        "membership_pk": ctx.outsider_membership.pk,
+    },
+    "accounts:person_deactivate": _outsider,
+    "accounts:person_reactivate": _outsider,
+    "accounts:person_unlock": _outsider,
+    "accounts:person_two_factor_reset": _outsider,
+}
+
+# Sample values for the admin site's own parameters (every admin view refuses non-admins).
+ADMIN_SAMPLES = {"app_label": "accounts"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    params: tuple[str, ...]
+    regex: str  # the whole path as one regular expression
+
+    @property
+    def takes_values(self) -> bool:
+        return bool(self.params) or "(" in self.regex
+
+
+def walk(urlconf: str | None = None) -> list[Route]:
+    routes: list[Route] = []
+
+    def visit(patterns, namespace: str | None, params: tuple[str, ...], regex: str) -> None:
+        for pattern in patterns:
+            own = tuple(pattern.pattern.regex.groupindex)
+            piece = pattern.pattern.regex.pattern.lstrip("^").removesuffix("\\Z").rstrip("$")
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                if pattern.namespace and namespace:
+                    ns = f"{namespace}:{pattern.namespace}"
+                visit(pattern.url_patterns, ns, params + own, regex + piece)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name or f"<unnamed {pattern.pattern}>"
+                full = f"{namespace}:{name}" if namespace else name
+                routes.append(Route(full, params + own, regex + piece))
+
+    visit(get_resolver(urlconf).url_patterns, None, (), "")
+    return routes
+
+
+def sample_path(regex: str) -> str:
+    """A path matching `regex`, with each group replaced by a sample value."""
+    out, i = [], 0
+    while i < len(regex):
+        char = regex[i]
+        if char == "\\":
+            out.append(regex[i + 1])
+            i += 2
+            continue
+        if char == "(":
+            depth, j = 1, i + 1
+            while depth:
+                depth += {"(": 1, ")": -1}.get(regex[j], 0)
+                j += 1
+            group = regex[i:j]
+            name = group[4 : group.index(">")] if group.startswith("(?P<") else ""
+            out.append(ADMIN_SAMPLES.get(name, "1"))
+            i = j
+            continue
+        out.append(char)
+        i += 1
+    return "/" + "".join(out)
+
+
+def problems(tester, ctx: Context, urlconf: str | None = None) -> list[str]:
+    """Every way the project's URLs fail the rules; empty when all is well."""
+    from accounts.roles import Capability
+    from accounts.scope import access_for
+    from tests.conftest import PortalClient
+
+    refuse_admin = not access_for(tester).can(Capability.USE_ADMIN_SITE)
+    anonymous = Client()
+    signed_in = PortalClient()
+    signed_in.force_login(tester)
+    sign_in_path = reverse("login", urlconf=urlconf)
+    found: list[str] = []
+    for route in walk(urlconf):
+        if route.name in PUBLIC:
+            continue
+        is_admin = route.name.startswith("admin:")
+        if route.takes_values and not is_admin and route.name not in OUT_OF_SCOPE:
+            found.append(f"{route.name}: takes an object but has no OUT_OF_SCOPE entry")
+            continue
+        try:
+            if is_admin:
+                url = sample_path(route.regex)
+            else:
+                kwargs = OUT_OF_SCOPE[route.name](ctx) if route.takes_values else None
+                url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
+        except Exception as error:
+            found.append(f"{route.name}: cannot build a URL to test ({error})")
+            continue
+        response = anonymous.get(url, follow=True)
+        final = response.redirect_chain[-1][0] if response.redirect_chain else url
+        if not final.startswith(sign_in_path):
+            found.append(
+                f"{route.name} ({url}): anonymous visitor got {response.status_code}, not sign-in"
+            )
+        if is_admin:
+            if refuse_admin:
+                status = signed_in.get(url, follow=True).status_code
+                if status != 403:
+                    found.append(
+                        f"{route.name} ({url}): a signed-in non-admin got {status}, not 403"
+                    )
+        elif route.takes_values:
+            status = signed_in.get(url).status_code
+            if status != 404:
+                found.append(
+                    f"{route.name} ({url}): out-of-scope object answered {status}, not 404"
+                )
+    return found
