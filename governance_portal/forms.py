@@ -13,14 +13,9 @@ from django.forms.renderers import TemplatesSetting
 
 # widget_type (BoundField.widget_type) -> the GOV.UK class of the input itself
 WIDGET_CLASSES: dict[str, str] = {
-    "text": "govuk-input",
-    "email": "govuk-input",
-    "password": "govuk-input",  # nosec B105
-    "number": "govuk-input",
-    "url": "govuk-input",
-    "tel": "govuk-input",
-    "date": "govuk-input",
-    "search": "govuk-input",
+    **dict.fromkeys(
+        ["text", "email", "password", "number", "url", "tel", "date", "search"], "govuk-input"
+    ),
     "select": "govuk-select",
     "textarea": "govuk-textarea",
     "radioselect": "govuk-radios__input",
