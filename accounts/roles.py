@@ -41,10 +41,13 @@ class Capability(StrEnum):
 
     MANAGE_PEOPLE = "manage_people"
     USE_ADMIN_SITE = "use_admin_site"
+    MANAGE_MOUS = "manage_mous"  # versions, rules, ladder, caps and signatories
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.ADMIN: frozenset({Capability.MANAGE_PEOPLE, Capability.USE_ADMIN_SITE}),
+    Role.ADMIN: frozenset(
+        {Capability.MANAGE_PEOPLE, Capability.USE_ADMIN_SITE, Capability.MANAGE_MOUS}
+    ),
     Role.REGIONAL_LEAD: frozenset(),
     Role.DCS: frozenset(),
     Role.LA_WORKFORCE_LEAD: frozenset(),

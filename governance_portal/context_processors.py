@@ -22,6 +22,7 @@ def _navigation(request: HttpRequest) -> list[dict]:
     access = access_for(user)
     items = [
         ("Home", "home", ("home",)),
+        ("MOUs", "mou:mou_list", ("mou:mou_", "mou:version_", "mou:part_", "mou:signator")),
         ("Regions", "mou:region_list", ("mou:region_",)),
         ("Local authorities", "mou:local_authority_list", ("mou:local_authority_",)),
     ]

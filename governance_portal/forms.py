@@ -7,7 +7,10 @@ error ids `<id>_helptext` and `<id>_error`), which our templates use.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
@@ -35,6 +38,9 @@ ERROR_CLASSES: dict[str, str] = {
 class GovukBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
+        if self.widget_type == "dateinput":
+            attrs["has_error"] = bool(self.errors)  # each box carries its own classes
+            return attrs
         css = WIDGET_CLASSES.get(self.widget_type)
         if css:
             classes = [css, attrs.get("class", "")]
@@ -46,7 +52,7 @@ class GovukBoundField(BoundField):
     @property
     def first_id(self) -> str:
         """The id an error summary links to: the first option of a group, else the input."""
-        if self.widget_type in ("radioselect", "checkboxselectmultiple"):
+        if self.widget_type in ("radioselect", "checkboxselectmultiple", "dateinput"):
             return f"{self.auto_id}_0"
         return self.auto_id
 
@@ -81,4 +87,95 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
-    pass
+    """Model constraints are not checked here: the services check the same rules and explain them
+    beside the field concerned, and the database constraints are the backstop. A constraint's own
+    message ("Constraint ... is violated") would mean nothing to anyone."""
+
+    def _post_clean(self) -> None:
+        self.instance.validate_constraints = _skip_constraints
+        try:
+            super()._post_clean()
+        finally:
+            del self.instance.validate_constraints
+
+    def validate_unique(self) -> None:
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+def _skip_constraints(exclude=None) -> None:
+    return None
+
+
+class DateInputWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (rendered by field.html)."""
+
+    template_name = "components/forms/date_input.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None) -> None:
+        widgets = {
+            "day": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                }
+            ),
+            "month": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                }
+            ),
+            "year": forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
+                }
+            ),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with GOV.UK's error messages."""
+
+    widget = DateInputWidget
+
+    def __init__(self, **kwargs) -> None:
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        label = (self.label or "The date").strip()
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(v or "").strip() for v in data_list)
+        missing = [
+            name for name, value in (("day", day), ("month", month), ("year", year)) if not value
+        ]
+        if missing:
+            raise ValidationError(
+                f"{label} must include a {' and a '.join(missing)}", code="incomplete"
+            )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(f"{label} must be a real date, like 27 3 2025", code="invalid")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(
+                f"{label} must be a real date, like 27 3 2025", code="invalid"
+            ) from error
+
+    def clean(self, value):
+        # MultiValueField reports a missing required value per part; GOV.UK wants one message.
+        if self.required and (not value or not any(str(v or "").strip() for v in value)):
+            raise ValidationError(self.error_messages["required"], code="required")
+        return super().clean(value)

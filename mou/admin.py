@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_site import ScopedAdmin
-from mou.models import LocalAuthority, Region
+from mou.models import MOU, LocalAuthority, MOUVersion, Region, Signatory
 
 
 @admin.register(Region)
@@ -24,3 +24,34 @@ class LocalAuthorityAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def scope_queryset(self, request, queryset):
         visible = LocalAuthority.objects.visible_to(request.user)
         return queryset.filter(pk__in=visible.values("pk"))
+
+
+@admin.register(MOU)
+class MOUAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "region"]
+    list_select_related = ["region"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=MOU.objects.visible_to(request.user).values("pk"))
+
+
+@admin.register(MOUVersion)
+class MOUVersionAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["mou", "label", "status", "effective_from", "effective_to"]
+    list_filter = ["status", "mou__region"]
+    list_select_related = ["mou"]
+    exclude = ["document"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(mou__in=MOU.objects.visible_to(request.user))
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["local_authority", "version", "status", "signed_on"]
+    list_filter = ["status", "version__mou__region"]
+    list_select_related = ["local_authority", "version__mou"]
+    exclude = ["evidence"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(version__mou__in=MOU.objects.visible_to(request.user))

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.validators import RegexValidator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from governance_portal.uploads import private_storage, upload_path
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -88,3 +96,422 @@ class LocalAuthority(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mou:local_authority_detail", kwargs={"la_code": self.la_code})
+
+
+# The MOU registry: each region's memorandum, its versions, and what each version says.
+
+
+class MOUQuerySet(models.QuerySet["MOU"]):
+    def visible_to(self, user: User) -> MOUQuerySet:
+        """MOUs of the regions this person may see."""
+        return self.filter(region__in=Region.objects.visible_to(user))
+
+
+class MOU(models.Model):
+    """A region's agency social work memorandum of understanding (one per region)."""
+
+    region = models.OneToOneField(Region, models.PROTECT, related_name="mou")
+    title = models.CharField(max_length=200)
+
+    objects = MOUQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region__name"]
+        verbose_name = "MOU"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("mou:mou_detail", kwargs={"code": self.region.code})
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+PUBLISHED = (VersionStatus.ACTIVE, VersionStatus.SUPERSEDED)
+
+
+class MOUVersionQuerySet(models.QuerySet["MOUVersion"]):
+    def in_force(self, *, on: datetime.date) -> MOUVersionQuerySet:
+        """Published versions whose dates cover `on` (a superseded version stays in force for the
+        dates it covered, so last year's breach finds last year's rules)."""
+        return self.filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=on),
+            status__in=PUBLISHED,
+            effective_from__lte=on,
+        )
+
+    def in_force_in_region(self, region: Region, *, on: datetime.date) -> MOUVersion | None:
+        """Which version was in force in `region` on `on`: one query."""
+        return self.in_force(on=on).filter(mou__region=region).select_related("mou").first()
+
+
+class MOUVersion(models.Model):
+    mou = models.ForeignKey(MOU, models.PROTECT, related_name="versions")
+    label = models.CharField("Version", max_length=40, help_text="For example 2025.1 or Version 3")
+    status = models.CharField(max_length=16, choices=VersionStatus, default=VersionStatus.DRAFT)
+    effective_from = models.DateField("Takes effect on")
+    effective_to = models.DateField(
+        "Ends on", null=True, blank=True, help_text="Set when a later version is published"
+    )
+    review_due = models.DateField("Annual review due")
+    summary_of_changes = models.TextField(blank=True)
+    document = models.FileField(
+        storage=private_storage, upload_to=upload_path("mou-documents"), blank=True, max_length=200
+    )
+    document_name = models.CharField(max_length=200, blank=True)
+    document_kind = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MOUVersionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["document"])
+
+    class Meta:
+        ordering = ["-effective_from", "-pk"]
+        verbose_name = "MOU version"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=VersionStatus.values), name="mou_version_status_valid"
+            ),
+            # At most one active version per MOU: the database enforces it on both backends.
+            models.UniqueConstraint(
+                fields=["mou"], condition=Q(status="active"), name="mou_one_active_version"
+            ),
+            models.UniqueConstraint(fields=["mou", "label"], name="mou_version_label_unique"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=F("effective_from")),
+                name="mou_version_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mou.region.name} MOU {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mou:version_detail", kwargs={"code": self.mou.region.code, "pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    def is_in_force_on(self, day: datetime.date) -> bool:
+        return (
+            self.status in PUBLISHED
+            and self.effective_from <= day
+            and (self.effective_to is None or day < self.effective_to)
+        )
+
+
+class RuleKind(models.TextChoices):
+    MIN_PQE_YEARS = "min_pqe_years", "Minimum post-qualification experience"
+    NON_ENGAGEMENT_MONTHS = (
+        "non_engagement_months",
+        "Non-engagement period after leaving a permanent role in the region",
+    )
+    NOTICE_WEEKS = "notice_weeks", "Notice period"
+    REFERENCES_REQUIRED = "references_required", "References required"
+    PROJECT_TEAM_CONTROLS = "project_team_controls", "Project-team controls"
+    NO_HEADHUNTING = "no_headhunting", "No headhunting between signatories"
+    REGIONAL = "regional", "Regional rule"
+
+
+class RuleSource(models.TextChoices):
+    STATUTORY = "statutory", "Statutory"
+    REGIONAL = "regional", "Regional addition"
+
+
+@dataclass(frozen=True)
+class RuleDefault:
+    """The national agency rules (statutory guidance, 31 October 2024) as defaults and floors."""
+
+    value: int | None
+    unit: str
+    wording: str
+
+
+RULE_DEFAULTS: dict[str, RuleDefault] = {
+    RuleKind.MIN_PQE_YEARS: RuleDefault(
+        3,
+        "years",
+        "Agency child and family social workers have at least this many years' post-qualification "
+        "experience in direct employment with a local authority, practising in a child and family "
+        "context while registered with a UK regulator.",
+    ),
+    RuleKind.NON_ENGAGEMENT_MONTHS: RuleDefault(
+        3,
+        "months",
+        "A worker who left a permanent role in a local authority of the region is not engaged as "
+        "agency by a local authority of the region for at least this many months.",
+    ),
+    RuleKind.NOTICE_WEEKS: RuleDefault(
+        4,
+        "weeks",
+        "Agency assignments have this notice period, or the local authority's notice period for "
+        "substantive staff in an equivalent role where that is shorter.",
+    ),
+    RuleKind.REFERENCES_REQUIRED: RuleDefault(
+        2,
+        "references",
+        "At least this many detailed, practice-based references, on the national template.",
+    ),
+    RuleKind.PROJECT_TEAM_CONTROLS: RuleDefault(
+        None,
+        "",
+        "In project teams and packaged services every worker is named and approved by the local "
+        "authority in advance, costs are set out for each worker, and the local authority keeps "
+        "full control of practice.",
+    ),
+    RuleKind.NO_HEADHUNTING: RuleDefault(
+        None,
+        "",
+        "Signatories do not headhunt or solicit each other's social workers.",
+    ),
+}
+NUMERIC_RULES = frozenset(k for k, d in RULE_DEFAULTS.items() if d.value is not None)
+
+
+class MOURule(models.Model):
+    """One rule of a version. Breaches point at these rows."""
+
+    version = models.ForeignKey(MOUVersion, models.CASCADE, related_name="rules")
+    kind = models.CharField(max_length=32, choices=RuleKind)
+    source = models.CharField(max_length=16, choices=RuleSource)
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    wording = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "MOU rule"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "kind"], condition=~Q(kind="regional"), name="mou_rule_kind_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}{f': {self.value_display}' if self.value is not None else ''}"
+
+    @property
+    def unit(self) -> str:
+        default = RULE_DEFAULTS.get(self.kind)
+        return default.unit if default else ""
+
+    @property
+    def value_display(self) -> str:
+        if self.value is None:
+            return ""
+        unit = self.unit[:-1] if self.value == 1 and self.unit.endswith("s") else self.unit
+        return f"{self.value} {unit}".strip()
+
+    def clean(self) -> None:
+        """A region may go further than the national rules, never less far."""
+        super().clean()
+        default = RULE_DEFAULTS.get(self.kind)
+        if default is None or default.value is None:
+            if self.kind == RuleKind.REGIONAL:
+                self.source = RuleSource.REGIONAL
+            return
+        if self.value is None:
+            raise ValidationError({"value": f"Enter the number of {default.unit}"})
+        if self.value < default.value:
+            raise ValidationError(
+                {
+                    "value": f"{self.get_kind_display()} cannot be less than the statutory "
+                    f"minimum of {default.value} {default.unit}"
+                }
+            )
+
+
+class Responsible(models.TextChoices):
+    REGIONAL_LEADS = "regional_leads", "The region's regional leads"
+    LA_DCS = "la_dcs", "The DCS of each local authority that is a party"
+    REGION_DCS_BOARD = "region_dcs_board", "All DCSs of the region, as the regional board"
+    NATIONAL_TEAM = "national_team", "The national team (national admins)"
+
+
+class EscalationLevel(models.Model):
+    """A rung of the version's escalation ladder (regional practice, not national law)."""
+
+    version = models.ForeignKey(MOUVersion, models.CASCADE, related_name="escalation_levels")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+    responsible = models.CharField(max_length=32, choices=Responsible)
+    deadline_working_days = models.PositiveSmallIntegerField(
+        "Deadline in working days", validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "order"], name="escalation_level_order_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_working_days__gte=1), name="escalation_deadline_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class JobType(models.TextChoices):
+    """The DfE core job types that price caps are set against."""
+
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    SENIOR_SOCIAL_WORKER = "senior_social_worker", "Senior social worker"
+    ADVANCED_PRACTITIONER = "advanced_practitioner", "Advanced practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    IRO_CP_CHAIR = "iro_cp_chair", "Independent reviewing officer or child protection chair"
+
+
+class EngagementType(models.TextChoices):
+    LIMITED_COMPANY_UMBRELLA = "limited_company_umbrella", "Limited company or umbrella"
+    PAYE = "paye", "PAYE"
+
+
+class PriceCapQuerySet(models.QuerySet["PriceCap"]):
+    def in_force(
+        self, *, region: Region, job_type: str, engagement_type: str, on: datetime.date
+    ) -> PriceCap | None:
+        """What was the cap for this job type in this region on this date? One query."""
+        return (
+            self.filter(
+                Q(version__effective_to__isnull=True) | Q(version__effective_to__gt=on),
+                version__mou__region=region,
+                version__status__in=PUBLISHED,
+                version__effective_from__lte=on,
+                job_type=job_type,
+                engagement_type=engagement_type,
+            )
+            .select_related("version")
+            .first()
+        )
+
+
+class PriceCap(models.Model):
+    version = models.ForeignKey(MOUVersion, models.CASCADE, related_name="price_caps")
+    job_type = models.CharField(max_length=32, choices=JobType)
+    engagement_type = models.CharField(max_length=32, choices=EngagementType)
+    max_hourly_rate = models.DecimalField(
+        "Maximum hourly rate (£)",
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "The cap must be more than £0")],
+    )
+    includes_hourly_pay = models.BooleanField("Hourly pay", default=True)
+    includes_employer_ni = models.BooleanField("Employer National Insurance", default=True)
+    includes_apprenticeship_levy = models.BooleanField("Apprenticeship levy", default=True)
+    includes_holiday_pay = models.BooleanField("Holiday pay", default=True)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo figures: illustrative, not official"
+    )
+
+    objects = PriceCapQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["job_type", "engagement_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "job_type", "engagement_type"], name="price_cap_once_per_type"
+            ),
+            models.CheckConstraint(condition=Q(max_hourly_rate__gt=0), name="price_cap_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_job_type_display()} ({self.get_engagement_type_display()}): £{self.max_hourly_rate}"
+
+    @property
+    def components(self) -> list[str]:
+        return [
+            label
+            for field, label in (
+                ("includes_hourly_pay", "hourly pay"),
+                ("includes_employer_ni", "employer NI"),
+                ("includes_apprenticeship_levy", "apprenticeship levy"),
+                ("includes_holiday_pay", "holiday pay"),
+            )
+            if getattr(self, field)
+        ]
+
+
+class SignatoryStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    SIGNED = "signed", "Signed"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Signatory(models.Model):
+    """One local authority's position on one version of its region's MOU."""
+
+    version = models.ForeignKey(MOUVersion, models.PROTECT, related_name="signatories")
+    local_authority = models.ForeignKey(LocalAuthority, models.PROTECT, related_name="signatures")
+    status = models.CharField(
+        max_length=16, choices=SignatoryStatus, default=SignatoryStatus.INVITED
+    )
+    signed_on = models.DateField(null=True, blank=True)
+    signed_by_name = models.CharField("Signed by", max_length=150, blank=True)
+    signed_by_role = models.CharField(
+        "Their role",
+        max_length=150,
+        blank=True,
+        help_text="For example Director of children's services",
+    )
+    evidence = models.FileField(
+        storage=private_storage,
+        upload_to=upload_path("signatory-evidence"),
+        blank=True,
+        max_length=200,
+    )
+    evidence_name = models.CharField(max_length=200, blank=True)
+    evidence_kind = models.CharField(max_length=10, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    mou_owner = models.CharField(
+        "Owner of the MOU in the local authority", max_length=150, blank=True
+    )
+    governance_representative = models.CharField(
+        "Represents the local authority at regional governance meetings", max_length=150, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["evidence"])
+
+    class Meta:
+        ordering = ["local_authority__name"]
+        verbose_name_plural = "signatories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "local_authority"], name="signatory_once_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SignatoryStatus.values), name="signatory_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(signed_on__isnull=False),
+                name="signatory_signed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(withdrawn_on__isnull=False),
+                name="signatory_withdrawn_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority}: {self.get_status_display()}"

@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 
-from mou.models import LocalAuthority, Region
+from accounts.models import User
+from governance_portal.uploads import safe_download_name
+from mou.models import (
+    MOU,
+    PUBLISHED,
+    RULE_DEFAULTS,
+    EscalationLevel,
+    LocalAuthority,
+    MOURule,
+    MOUVersion,
+    PriceCap,
+    Region,
+    Responsible,
+    RuleKind,
+    RuleSource,
+    Signatory,
+    SignatoryStatus,
+    VersionStatus,
+)
+from mou.permissions import require_mou_manager
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -75,3 +98,327 @@ def reference_data_load() -> LoadResult:
             la.save(update_fields=changed)
             result.updated.append(f"{la.la_code} {la.name}")
     return result
+
+
+# The MOU registry. Every write checks the actor may manage the MOU's region (actor=None is the
+# system), runs in a transaction and names the actor in field history.
+
+DEFAULT_LADDER = [
+    (1, "Regional workforce group", Responsible.REGIONAL_LEADS, 10),
+    (2, "DCS of the local authority concerned", Responsible.LA_DCS, 10),
+    (3, "Regional DCS board", Responsible.REGION_DCS_BOARD, 15),
+    (4, "National team", Responsible.NATIONAL_TEAM, 20),
+]
+
+
+def _stamp(obj, actor: User | None):
+    obj._history_user = actor
+    return obj
+
+
+def _require_draft(version: MOUVersion) -> None:
+    if not version.is_draft:
+        raise ValidationError(
+            "Only a draft version can be changed. Create a new draft to change a published one."
+        )
+
+
+def _full_clean(obj, exclude: set[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude, validate_constraints=False)
+
+
+@transaction.atomic
+def mou_version_create_draft(
+    *,
+    mou: MOU,
+    label: str,
+    effective_from: datetime.date,
+    review_due: datetime.date,
+    summary_of_changes: str = "",
+    actor: User | None,
+) -> MOUVersion:
+    """A new draft, starting from the rules, ladder and caps of the current active version (or the
+    national rules and the default ladder for a first version)."""
+    require_mou_manager(actor, mou)
+    if MOUVersion.objects.filter(mou=mou, label__iexact=label).exists():
+        raise ValidationError({"label": f"{mou.region.name} already has a version called {label}"})
+    version = _stamp(
+        MOUVersion(
+            mou=mou,
+            label=label,
+            effective_from=effective_from,
+            review_due=review_due,
+            summary_of_changes=summary_of_changes,
+        ),
+        actor,
+    )
+    _full_clean(version, exclude={"document"})
+    version.save()
+    source = mou.versions.filter(status=VersionStatus.ACTIVE).first()
+    if source is not None:
+        for rule in source.rules.all():
+            _stamp(
+                MOURule(
+                    version=version,
+                    kind=rule.kind,
+                    source=rule.source,
+                    value=rule.value,
+                    wording=rule.wording,
+                    order=rule.order,
+                ),
+                actor,
+            ).save()
+        for level in source.escalation_levels.all():
+            _stamp(
+                EscalationLevel(
+                    version=version,
+                    order=level.order,
+                    name=level.name,
+                    responsible=level.responsible,
+                    deadline_working_days=level.deadline_working_days,
+                ),
+                actor,
+            ).save()
+        for cap in source.price_caps.all():
+            cap.pk = None
+            cap.version = version
+            _stamp(cap, actor).save()
+    else:
+        for order, (kind, default) in enumerate(RULE_DEFAULTS.items(), start=1):
+            _stamp(
+                MOURule(
+                    version=version,
+                    kind=kind,
+                    source=RuleSource.STATUTORY,
+                    value=default.value,
+                    wording=default.wording,
+                    order=order,
+                ),
+                actor,
+            ).save()
+        for order, name, responsible, days in DEFAULT_LADDER:
+            _stamp(
+                EscalationLevel(
+                    version=version,
+                    order=order,
+                    name=name,
+                    responsible=responsible,
+                    deadline_working_days=days,
+                ),
+                actor,
+            ).save()
+    return version
+
+
+@transaction.atomic
+def mou_version_update(
+    *, version: MOUVersion, changes: dict, document=None, actor: User | None
+) -> MOUVersion:
+    """Change a draft's details and, optionally, its document (an UploadField file)."""
+    require_mou_manager(actor, version.mou)
+    _require_draft(version)
+    for name, value in changes.items():
+        setattr(version, name, value)
+    if document is not None:
+        version.document = document
+        version.document_name = safe_download_name(document.name)
+        version.document_kind = getattr(document, "upload_kind", "")
+    _full_clean(version, exclude={"document"})
+    _stamp(version, actor).save()
+    return version
+
+
+@transaction.atomic
+def mou_version_publish(*, version: MOUVersion, actor: User | None) -> MOUVersion:
+    """Make a draft the active version: the previous active version is superseded and ends the day
+    the new one takes effect. Refuses dates that would overlap a published version."""
+    mou = MOU.objects.select_for_update().get(pk=version.mou_id)  # two admins publishing at once
+    require_mou_manager(actor, mou)
+    version = MOUVersion.objects.select_for_update().get(pk=version.pk)
+    _require_draft(version)
+    published = list(mou.versions.filter(status__in=PUBLISHED).order_by("-effective_from"))
+    for other in published:
+        if version.effective_from <= other.effective_from:
+            raise ValidationError(
+                {
+                    "effective_from": f"The new version must take effect after {other.label} "
+                    f"took effect on {other.effective_from:%-d %B %Y}"
+                }
+            )
+        if other.effective_to and version.effective_from < other.effective_to:
+            raise ValidationError(
+                {
+                    "effective_from": f"The new version must take effect on or after "
+                    f"{other.effective_to:%-d %B %Y}, when {other.label} ended"
+                }
+            )
+    if version.effective_to is not None:
+        raise ValidationError({"effective_to": "A version to publish must be open-ended"})
+    if not version.rules.exists():
+        raise ValidationError("A version needs its rules before it can be published")
+    current = next((v for v in published if v.status == VersionStatus.ACTIVE), None)
+    if current is not None:
+        current.status = VersionStatus.SUPERSEDED
+        current.effective_to = version.effective_from
+        _stamp(current, actor).save(update_fields=["status", "effective_to"])
+    version.status = VersionStatus.ACTIVE
+    version.published_at = timezone.now()
+    version.published_by = actor
+    _stamp(version, actor).save(update_fields=["status", "published_at", "published_by"])
+    return version
+
+
+def _save_part(obj, *, version: MOUVersion, actor: User | None, unique_message: str):
+    require_mou_manager(actor, version.mou)
+    _require_draft(version)
+    obj.version = version
+    _full_clean(obj, exclude={"version"})
+    try:
+        with transaction.atomic():
+            _stamp(obj, actor).save()
+    except IntegrityError as error:
+        raise ValidationError(unique_message) from error
+    return obj
+
+
+@transaction.atomic
+def mou_rule_save(*, version: MOUVersion, rule: MOURule, actor: User | None) -> MOURule:
+    if rule.kind == RuleKind.REGIONAL:
+        rule.source = RuleSource.REGIONAL
+        rule.value = None
+    elif rule.pk is None:
+        rule.source = RuleSource.REGIONAL
+    if rule.pk is None:
+        rule.order = (version.rules.aggregate(m=Max("order"))["m"] or 0) + 1
+    return _save_part(
+        rule,
+        version=version,
+        actor=actor,
+        unique_message=f"This version already has a rule for {rule.get_kind_display().lower()}",
+    )
+
+
+@transaction.atomic
+def mou_rule_remove(*, rule: MOURule, actor: User | None) -> None:
+    require_mou_manager(actor, rule.version.mou)
+    _require_draft(rule.version)
+    if rule.source == RuleSource.STATUTORY:
+        raise ValidationError("A statutory rule cannot be removed")
+    _stamp(rule, actor).delete()
+
+
+@transaction.atomic
+def escalation_level_save(
+    *, version: MOUVersion, level: EscalationLevel, actor: User | None
+) -> EscalationLevel:
+    return _save_part(
+        level,
+        version=version,
+        actor=actor,
+        unique_message=f"This ladder already has a level {level.order}",
+    )
+
+
+@transaction.atomic
+def escalation_level_remove(*, level: EscalationLevel, actor: User | None) -> None:
+    require_mou_manager(actor, level.version.mou)
+    _require_draft(level.version)
+    if level.version.escalation_levels.count() == 1:
+        raise ValidationError("The ladder needs at least one level")
+    _stamp(level, actor).delete()
+
+
+@transaction.atomic
+def price_cap_save(*, version: MOUVersion, cap: PriceCap, actor: User | None) -> PriceCap:
+    return _save_part(
+        cap,
+        version=version,
+        actor=actor,
+        unique_message=f"This version already has a cap for {cap.get_job_type_display().lower()} "
+        f"({cap.get_engagement_type_display().lower()})",
+    )
+
+
+@transaction.atomic
+def price_cap_remove(*, cap: PriceCap, actor: User | None) -> None:
+    require_mou_manager(actor, cap.version.mou)
+    _require_draft(cap.version)
+    _stamp(cap, actor).delete()
+
+
+@transaction.atomic
+def signatory_save(
+    *, version: MOUVersion, signatory: Signatory, evidence=None, actor: User | None
+) -> Signatory:
+    """Add or update a local authority's signature of a version."""
+    require_mou_manager(actor, version.mou)
+    signatory.version = version
+    if signatory.local_authority.region_id != version.mou.region_id:
+        raise ValidationError(
+            {
+                "local_authority": f"{signatory.local_authority} is not in {version.mou.region.name}: "
+                "only local authorities of the region can sign its MOU"
+            }
+        )
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if signatory.signed_on and signatory.signed_on > today:
+        errors["signed_on"] = "The date signed must be today or in the past"
+    if signatory.status == SignatoryStatus.SIGNED:
+        if not signatory.signed_on:
+            errors.setdefault("signed_on", "Enter the date the MOU was signed")
+        if not signatory.signed_by_name:
+            errors["signed_by_name"] = "Enter the name of the person who signed"
+        if not signatory.signed_by_role:
+            errors["signed_by_role"] = "Enter the role of the person who signed"
+    if signatory.status == SignatoryStatus.WITHDRAWN:
+        if not signatory.withdrawn_on:
+            errors["withdrawn_on"] = "Enter the date the local authority withdrew"
+        elif signatory.withdrawn_on > today:
+            errors["withdrawn_on"] = "The date of withdrawal must be today or in the past"
+        if not signatory.withdrawal_reason.strip():
+            errors["withdrawal_reason"] = "Enter why the local authority withdrew"
+    if errors:
+        raise ValidationError(errors)
+    if evidence is not None:
+        signatory.evidence = evidence
+        signatory.evidence_name = safe_download_name(evidence.name)
+        signatory.evidence_kind = getattr(evidence, "upload_kind", "")
+    try:
+        with transaction.atomic():
+            _stamp(signatory, actor).save()
+    except IntegrityError as error:
+        raise ValidationError(
+            f"{signatory.local_authority} already has a record for this version"
+        ) from error
+    return signatory
+
+
+@transaction.atomic
+def signatories_carry_over(
+    *, from_version: MOUVersion, to_version: MOUVersion, keep_signatures: bool, actor: User | None
+) -> int:
+    """Copy the local authorities of one version to another in one action: as invited, or, where
+    the region says existing signatures carry over, as signed. Existing records are kept."""
+    require_mou_manager(actor, to_version.mou)
+    if from_version.mou_id != to_version.mou_id:
+        raise ValidationError("Signatories can only be carried over within one MOU")
+    existing = set(to_version.signatories.values_list("local_authority_id", flat=True))
+    created = 0
+    for old in from_version.signatories.exclude(local_authority_id__in=existing).exclude(
+        status__in=[SignatoryStatus.DECLINED, SignatoryStatus.WITHDRAWN]
+    ):
+        carry = keep_signatures and old.status == SignatoryStatus.SIGNED
+        new = Signatory(
+            version=to_version,
+            local_authority_id=old.local_authority_id,
+            status=SignatoryStatus.SIGNED if carry else SignatoryStatus.INVITED,
+            signed_on=old.signed_on if carry else None,
+            signed_by_name=old.signed_by_name if carry else "",
+            signed_by_role=old.signed_by_role if carry else "",
+            mou_owner=old.mou_owner,
+            governance_representative=old.governance_representative,
+        )
+        _stamp(new, actor).save()
+        created += 1
+    return created

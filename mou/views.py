@@ -1,12 +1,45 @@
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.forms import ConfirmForm
+from governance_portal.exports import csv_response
+from governance_portal.uploads import upload_response
+from mou import services
 from mou.filters import LocalAuthorityFilter
-from mou.models import LocalAuthority, Region
+from mou.forms import (
+    CarryOverForm,
+    CompareForm,
+    EscalationLevelForm,
+    PriceCapForm,
+    RuleForm,
+    SignatoryForm,
+    VersionForm,
+)
+from mou.models import (
+    MOU,
+    EscalationLevel,
+    LocalAuthority,
+    MOURule,
+    MOUVersion,
+    PriceCap,
+    Region,
+    Signatory,
+    SignatoryStatus,
+    VersionStatus,
+)
+from mou.permissions import (
+    can_manage_mou,
+    get_mou_for_user,
+    get_version_for_user,
+    require_mou_manager,
+)
+from mou.selectors import caps_by_job_type, compare_versions, mou_changes, signatory_matrix
 from mou.tables import LocalAuthorityTable
 
 
@@ -47,3 +80,396 @@ def local_authority_detail(request: HttpRequest, la_code: str) -> HttpResponse:
         LocalAuthority.objects.visible_to(request.user).select_related("region"), la_code=la_code
     )
     return render(request, "mou/local_authority_detail.html", {"local_authority": local_authority})
+
+
+# The MOU registry.
+
+
+@require_GET
+def mou_list(request: HttpRequest) -> HttpResponse:
+    mous = (
+        MOU.objects.visible_to(request.user)
+        .select_related("region")
+        .annotate(
+            local_authority_count=Count("region__local_authorities", distinct=True),
+            signed_count=Count(
+                "versions__signatories",
+                filter=Q(
+                    versions__status=VersionStatus.ACTIVE,
+                    versions__signatories__status=SignatoryStatus.SIGNED,
+                ),
+                distinct=True,
+            ),
+        )
+    )
+    active = {
+        v.mou_id: v for v in MOUVersion.objects.filter(mou__in=mous, status=VersionStatus.ACTIVE)
+    }
+    rows = [{"mou": mou, "active": active.get(mou.pk)} for mou in mous]
+    return render(request, "mou/mou_list.html", {"rows": rows})
+
+
+def _version_context(request: HttpRequest, version: MOUVersion) -> dict:
+    return {
+        "version": version,
+        "rules": version.rules.all(),
+        "ladder": version.escalation_levels.all(),
+        "caps": caps_by_job_type(version),
+        "matrix": signatory_matrix(version),
+        "can_manage": can_manage_mou(request.user, version.mou),
+    }
+
+
+@require_GET
+def mou_detail(request: HttpRequest, code: str) -> HttpResponse:
+    mou = get_mou_for_user(request.user, code)
+    versions = list(mou.versions.all())
+    for v in versions:
+        v.mou = mou
+    shown = next((v for v in versions if v.status == VersionStatus.ACTIVE), None)
+    shown = shown or (versions[0] if versions else None)
+    context = {"mou": mou, "versions": versions, "can_manage": can_manage_mou(request.user, mou)}
+    if shown is not None:
+        context |= _version_context(request, shown)
+    if context["can_manage"]:
+        context["changes"] = mou_changes(mou)
+    return render(request, "mou/mou_detail.html", context)
+
+
+@require_GET
+def version_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    return render(
+        request,
+        "mou/version_detail.html",
+        {"mou": version.mou, **_version_context(request, version)},
+    )
+
+
+@require_GET
+def version_compare(request: HttpRequest, code: str) -> HttpResponse:
+    mou = get_mou_for_user(request.user, code)
+    form = CompareForm(request.GET or None, mou=mou)
+    comparison = None
+    if form.is_valid():
+        comparison = compare_versions(form.cleaned_data["a"], form.cleaned_data["b"])
+    return render(
+        request, "mou/version_compare.html", {"mou": mou, "form": form, "comparison": comparison}
+    )
+
+
+@require_GET
+def version_document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    if not version.document:
+        raise Http404
+    return upload_response(
+        version.document,
+        download_name=version.document_name or "mou",
+        kind=version.document_kind or None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def version_create(request: HttpRequest, code: str) -> HttpResponse:
+    mou = get_mou_for_user(request.user, code)
+    require_mou_manager(request.user, mou)
+    form = VersionForm(request.POST or None, with_document=False)
+    if form.is_valid():
+        try:
+            version = services.mou_version_create_draft(
+                mou=mou,
+                actor=request.user,
+                **{
+                    k: form.cleaned_data[k]
+                    for k in ("label", "effective_from", "review_due", "summary_of_changes")
+                },
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Draft version {version.label} created")
+            return redirect(version)
+    return render(request, "mou/version_form.html", {"mou": mou, "form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+def version_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    require_mou_manager(request.user, version.mou)
+    if not version.is_draft:
+        raise PermissionDenied
+    form = VersionForm(request.POST or None, request.FILES or None, instance=version)
+    if form.is_valid():
+        changes = {
+            k: form.cleaned_data[k]
+            for k in ("label", "effective_from", "review_due", "summary_of_changes")
+        }
+        try:
+            services.mou_version_update(
+                version=version,
+                changes=changes,
+                document=form.cleaned_data.get("document"),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Version {version.label} saved")
+            return redirect(version)
+    return render(
+        request, "mou/version_form.html", {"mou": version.mou, "version": version, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def version_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    require_mou_manager(request.user, version.mou)
+    if not version.is_draft:
+        raise PermissionDenied
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mou_version_publish(version=version, actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error, fields=False)
+        else:
+            messages.success(request, f"Version {version.label} is now the active version")
+            return redirect(version.mou)
+    current = version.mou.versions.filter(status=VersionStatus.ACTIVE).first()
+    return render(
+        request,
+        "mou/version_publish.html",
+        {"mou": version.mou, "version": version, "current": current, "form": form},
+    )
+
+
+def _add_errors(form, error: ValidationError, *, fields: bool = True) -> None:
+    """Put a service's ValidationError beside the field it names, or at the top."""
+    if fields and hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Rules, escalation levels and price caps of a draft: one add/change/remove page each.
+
+# part -> (model, related name on the version, form, save service, remove service, the
+# services' keyword for the object, what people call it)
+PARTS = {
+    "rule": (
+        MOURule,
+        "rules",
+        RuleForm,
+        services.mou_rule_save,
+        services.mou_rule_remove,
+        "rule",
+        "rule",
+    ),
+    "level": (
+        EscalationLevel,
+        "escalation_levels",
+        EscalationLevelForm,
+        services.escalation_level_save,
+        services.escalation_level_remove,
+        "level",
+        "escalation level",
+    ),
+    "cap": (
+        PriceCap,
+        "price_caps",
+        PriceCapForm,
+        services.price_cap_save,
+        services.price_cap_remove,
+        "cap",
+        "price cap",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def version_part_edit(
+    request: HttpRequest, code: str, pk: int, part: str, part_pk: int | None = None
+) -> HttpResponse:
+    model, related, form_class, save, remove, keyword, noun = PARTS[part]
+    version = get_version_for_user(request.user, code, pk)
+    instance = (
+        get_object_or_404(getattr(version, related).all(), pk=part_pk)
+        if part_pk
+        else model(version=version)
+    )
+    require_mou_manager(request.user, version.mou)
+    if not version.is_draft:
+        raise PermissionDenied
+    extra = {"version": version} if form_class is RuleForm else {}
+    form = form_class(request.POST or None, instance=instance, **extra)
+    if request.method == "POST" and "remove" in request.POST and part_pk:
+        try:
+            remove(**{keyword: instance, "actor": request.user})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        else:
+            messages.success(request, f"The {noun} was removed")
+            return redirect(version)
+    elif form.is_valid():
+        try:
+            save(version=version, actor=request.user, **{keyword: form.instance})
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"The {noun} was saved")
+            return redirect(version)
+    return render(
+        request,
+        "mou/part_form.html",
+        {
+            "mou": version.mou,
+            "version": version,
+            "form": form,
+            "noun": noun,
+            "part": part,
+            "instance": instance if part_pk else None,
+        },
+    )
+
+
+# Signatories.
+
+
+@require_http_methods(["GET", "POST"])
+def signatory_edit(request: HttpRequest, code: str, pk: int, la_code: str) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    local_authority = get_object_or_404(
+        LocalAuthority.objects.filter(region_id=version.mou.region_id), la_code=la_code
+    )
+    require_mou_manager(request.user, version.mou)
+    signatory = Signatory.objects.filter(version=version, local_authority=local_authority).first()
+    signatory = signatory or Signatory(version=version, local_authority=local_authority)
+    form = SignatoryForm(request.POST or None, request.FILES or None, instance=signatory)
+    if form.is_valid():
+        try:
+            services.signatory_save(
+                version=version,
+                signatory=form.instance,
+                evidence=form.cleaned_data.get("evidence"),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"{local_authority}: {form.instance.get_status_display().lower()}"
+            )
+            return redirect(version)
+    return render(
+        request,
+        "mou/signatory_form.html",
+        {
+            "mou": version.mou,
+            "version": version,
+            "local_authority": local_authority,
+            "signatory": signatory,
+            "form": form,
+        },
+    )
+
+
+@require_GET
+def signatory_evidence(request: HttpRequest, code: str, pk: int, la_code: str) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    signatory = get_object_or_404(
+        Signatory.objects.filter(version=version).select_related("local_authority"),
+        local_authority__la_code=la_code,
+    )
+    if not signatory.evidence:
+        raise Http404
+    return upload_response(
+        signatory.evidence,
+        download_name=signatory.evidence_name or "evidence",
+        kind=signatory.evidence_kind or None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signatories_carry_over(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    require_mou_manager(request.user, version.mou)
+    form = CarryOverForm(request.POST or None, version=version)
+    if form.is_valid():
+        created = services.signatories_carry_over(
+            from_version=form.cleaned_data["source"],
+            to_version=version,
+            keep_signatures=form.cleaned_data["keep_signatures"],
+            actor=request.user,
+        )
+        messages.success(
+            request, f"{created} local authorit{'y' if created == 1 else 'ies'} carried over"
+        )
+        return redirect(version)
+    return render(
+        request, "mou/carry_over.html", {"mou": version.mou, "version": version, "form": form}
+    )
+
+
+@require_GET
+def signatories_csv(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    matrix = signatory_matrix(version)
+    rows = [
+        [
+            row.local_authority.la_code,
+            row.local_authority.name,
+            row.status_label,
+            row.signatory.signed_on if row.signatory else None,
+            row.signatory.signed_by_name if row.signatory else "",
+            row.signatory.signed_by_role if row.signatory else "",
+            row.signatory.withdrawn_on if row.signatory else None,
+            row.signatory.mou_owner if row.signatory else "",
+            row.signatory.governance_representative if row.signatory else "",
+        ]
+        for row in matrix.rows
+    ]
+    header = [
+        "DfE LA code",
+        "Local authority",
+        "Status",
+        "Signed on",
+        "Signed by",
+        "Role",
+        "Withdrawn on",
+        "MOU owner",
+        "Governance representative",
+    ]
+    return csv_response(f"{version.mou.region.code}-MOU-{version.label}-signatories", header, rows)
+
+
+@require_GET
+def price_caps_csv(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    rows = [
+        [
+            cap.get_job_type_display(),
+            cap.get_engagement_type_display(),
+            cap.max_hourly_rate,
+            "yes" if cap.includes_hourly_pay else "no",
+            "yes" if cap.includes_employer_ni else "no",
+            "yes" if cap.includes_apprenticeship_levy else "no",
+            "yes" if cap.includes_holiday_pay else "no",
+            "illustrative, not official" if cap.illustrative else "",
+        ]
+        for cap in version.price_caps.all()
+    ]
+    header = [
+        "Job type",
+        "Engagement type",
+        "Maximum hourly rate (£)",
+        "Includes hourly pay",
+        "Includes employer NI",
+        "Includes apprenticeship levy",
+        "Includes holiday pay",
+        "Note",
+    ]
+    return csv_response(f"{version.mou.region.code}-MOU-{version.label}-price-caps", header, rows)

@@ -56,3 +56,30 @@ def local_authority(la_code: str) -> LocalAuthority:
 def person_with_role(role: str, **scope) -> User:
     """A person holding one role in `scope` (region=, local_authority= or msp=)."""
     return MembershipFactory(role=role, **scope).user
+
+
+def mou_version(
+    region_code: str = "LDN",
+    *,
+    label: str = "2025.1",
+    start=datetime.date(2025, 10, 1),
+    publish: bool = True,
+):
+    """A region's MOU with one version (national rules, default ladder), published unless asked."""
+    from mou import services
+    from mou.models import MOU
+
+    mou, _ = MOU.objects.get_or_create(
+        region=region(region_code), defaults={"title": f"{region_code} agency social work MOU"}
+    )
+    version = services.mou_version_create_draft(
+        mou=mou,
+        label=label,
+        effective_from=start,
+        review_due=start.replace(year=start.year + 1),
+        actor=None,
+    )
+    if publish:
+        services.mou_version_publish(version=version, actor=None)
+        version.refresh_from_db()
+    return version

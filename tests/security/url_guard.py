@@ -37,15 +37,33 @@ PUBLIC: frozenset[str] = frozenset(
 
 @dataclass
 class Context:
-    """Objects outside the scope of a person in London."""
+    """Objects outside the scope of a person in London (all in the North East)."""
 
     outsider: object
     outsider_membership: Membership
+    version: object
+    rule: object
 
     @classmethod
     def build(cls) -> Context:
+        from tests.factories import mou_version
+
         outsider = person_with_role(Role.DCS, local_authority=local_authority("391"))
-        return cls(outsider=outsider, outsider_membership=outsider.memberships.get())
+        version = mou_version("NE")
+        return cls(
+            outsider=outsider,
+            outsider_membership=outsider.memberships.get(),
+            version=version,
+            rule=version.rules.first(),
+        )
+
+
+def _ne(ctx: Context) -> dict:
+    return {"code": "NE"}
+
+
+def _ne_version(ctx: Context) -> dict:
+    return {"code": "NE", "pk": ctx.version.pk}
 
 
 def _outsider(ctx: Context) -> dict:
@@ -65,6 +83,20 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "accounts:person_reactivate": _outsider,
     "accounts:person_unlock": _outsider,
     "accounts:person_two_factor_reset": _outsider,
+    "mou:mou_detail": _ne,
+    "mou:version_compare": _ne,
+    "mou:version_create": _ne,
+    "mou:version_detail": _ne_version,
+    "mou:version_edit": _ne_version,
+    "mou:version_publish": _ne_version,
+    "mou:version_document": _ne_version,
+    "mou:signatories_carry_over": _ne_version,
+    "mou:signatories_csv": _ne_version,
+    "mou:price_caps_csv": _ne_version,
+    "mou:part_add": lambda ctx: {**_ne_version(ctx), "part": "rule"},
+    "mou:part_edit": lambda ctx: {**_ne_version(ctx), "part": "rule", "part_pk": ctx.rule.pk},
+    "mou:signatory_edit": lambda ctx: {**_ne_version(ctx), "la_code": "391"},
+    "mou:signatory_evidence": lambda ctx: {**_ne_version(ctx), "la_code": "391"},
 }
 
 # Sample values for the admin site's own parameters (every admin view refuses non-admins).

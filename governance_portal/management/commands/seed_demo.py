@@ -6,6 +6,7 @@ from mou.services import reference_data_load
 
 # Each app adds its demo data here, in dependency order. Every step is idempotent.
 DEMO_STEPS = [
+    "mou.demo.seed",
     "msp.demo.seed",
     "accounts.demo.seed",
 ]

@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+from django import forms
+
+from governance_portal.forms import GovukDateField, GovukForm, GovukModelForm
+from governance_portal.uploads import UploadField
+from mou.models import (
+    RULE_DEFAULTS,
+    EscalationLevel,
+    MOURule,
+    MOUVersion,
+    PriceCap,
+    RuleKind,
+    Signatory,
+    SignatoryStatus,
+)
+
+
+class VersionForm(GovukModelForm):
+    effective_from = GovukDateField(label="Takes effect on", help_text="For example, 1 4 2026")
+    review_due = GovukDateField(label="Annual review due", help_text="For example, 1 4 2027")
+    document = UploadField(
+        kinds=["pdf", "docx", "doc"], required=False, label="The signed MOU document"
+    )
+
+    class Meta:
+        model = MOUVersion
+        fields = ["label", "effective_from", "review_due", "summary_of_changes"]
+        labels = {
+            "label": "Version name",
+            "summary_of_changes": "What changed from the last version",
+        }
+        widgets = {"summary_of_changes": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"label": {"required": "Enter a version name, like 2026.1"}}
+
+    def __init__(self, *args, with_document: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_document:
+            del self.fields["document"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, review = cleaned.get("effective_from"), cleaned.get("review_due")
+        if start and review and review <= start:
+            self.add_error(
+                "review_due", "The annual review must be due after the version takes effect"
+            )
+        return cleaned
+
+
+class RuleForm(GovukModelForm):
+    class Meta:
+        model = MOURule
+        fields = ["kind", "value", "wording"]
+        labels = {"kind": "Rule", "value": "Value", "wording": "Wording"}
+        widgets = {"wording": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "value": "A number of years, months, weeks or references, for rules that have one"
+        }
+        error_messages = {"wording": {"required": "Enter the wording of the rule"}}
+
+    def __init__(self, *args, version: MOUVersion, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["kind"]  # a rule keeps its kind; remove it and add another instead
+            if (
+                self.instance.kind not in RULE_DEFAULTS
+                or RULE_DEFAULTS[self.instance.kind].value is None
+            ):
+                del self.fields["value"]
+        else:
+            taken = set(version.rules.values_list("kind", flat=True))
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in RuleKind.choices
+                if value == RuleKind.REGIONAL or value not in taken
+            ]
+            self.fields["kind"].initial = RuleKind.REGIONAL
+        if "value" in self.fields:
+            self.fields["value"].widget.attrs.update(
+                {"class": "govuk-input--width-4", "inputmode": "numeric"}
+            )
+            self.fields["value"].error_messages["invalid"] = "Enter a whole number"
+
+
+class EscalationLevelForm(GovukModelForm):
+    class Meta:
+        model = EscalationLevel
+        fields = ["order", "name", "responsible", "deadline_working_days"]
+        labels = {"order": "Level", "name": "Name", "responsible": "Who is responsible"}
+        widgets = {"responsible": forms.RadioSelect}
+        help_texts = {
+            "order": "1 is the first level a breach reaches",
+            "deadline_working_days": "Weekends and England and Wales bank holidays do not count",
+        }
+        error_messages = {
+            "order": {
+                "required": "Enter the level number",
+                "invalid": "Enter the level as a whole number",
+            },
+            "deadline_working_days": {
+                "required": "Enter the deadline in working days",
+                "invalid": "Enter the deadline as a whole number of working days",
+            },
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("order", "deadline_working_days"):
+            self.fields[name].widget.attrs.update(
+                {"class": "govuk-input--width-3", "inputmode": "numeric"}
+            )
+
+
+COMPONENTS = [
+    ("includes_hourly_pay", "Hourly pay"),
+    ("includes_employer_ni", "Employer National Insurance"),
+    ("includes_apprenticeship_levy", "Apprenticeship levy (if applicable)"),
+    ("includes_holiday_pay", "Holiday pay"),
+]
+
+
+class PriceCapForm(GovukModelForm):
+    components = forms.MultipleChoiceField(
+        label="What the cap includes",
+        choices=COMPONENTS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = PriceCap
+        fields = ["job_type", "engagement_type", "max_hourly_rate"]
+        labels = {"job_type": "Job type", "engagement_type": "Engagement type"}
+        widgets = {"job_type": forms.RadioSelect, "engagement_type": forms.RadioSelect}
+        error_messages = {
+            "max_hourly_rate": {
+                "required": "Enter the maximum hourly rate",
+                "invalid": "Enter the maximum hourly rate as a number, like 38.50",
+                "max_digits": "Enter a rate below £10,000",
+                "max_decimal_places": "Enter the rate in pounds and pence, like 38.50",
+            }
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["max_hourly_rate"].widget.attrs.update(
+            {"class": "govuk-input--width-5", "inputmode": "decimal"}
+        )
+        self.fields["components"].initial = [
+            name for name, _ in COMPONENTS if getattr(self.instance, name)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = set(cleaned.get("components") or [])
+        if not chosen:
+            self.add_error("components", "Select what the cap includes")
+        for name, _ in COMPONENTS:
+            setattr(self.instance, name, name in chosen)
+        return cleaned
+
+
+class SignatoryForm(GovukModelForm):
+    signed_on = GovukDateField(label="Date signed", required=False)
+    withdrawn_on = GovukDateField(label="Date withdrawn", required=False)
+    evidence = UploadField(
+        kinds=["pdf", "png", "jpeg", "docx"],
+        required=False,
+        label="Evidence of signing",
+    )
+
+    class Meta:
+        model = Signatory
+        fields = [
+            "status",
+            "signed_on",
+            "signed_by_name",
+            "signed_by_role",
+            "mou_owner",
+            "governance_representative",
+            "withdrawn_on",
+            "withdrawal_reason",
+        ]
+        labels = {"status": "Status", "withdrawal_reason": "Why the local authority withdrew"}
+        widgets = {
+            "status": forms.RadioSelect,
+            "withdrawal_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"withdrawal_reason": "Only when the status is withdrawn"}
+
+    field_order = [
+        "status",
+        "signed_on",
+        "signed_by_name",
+        "signed_by_role",
+        "evidence",
+        "mou_owner",
+        "governance_representative",
+        "withdrawn_on",
+        "withdrawal_reason",
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signed_by_name"].help_text = "Only when the status is signed"
+        self.fields["status"].choices = SignatoryStatus.choices
+
+
+class CarryOverForm(GovukForm):
+    source = forms.ModelChoiceField(
+        queryset=MOUVersion.objects.none(), label="Carry over from", empty_label=None
+    )
+    keep_signatures = forms.TypedChoiceField(
+        label="How should they start on this version?",
+        choices=[
+            ("no", "As invited: each local authority signs again"),
+            ("yes", "As signed: existing signatures carry over"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the local authorities should start"},
+    )
+
+    def __init__(self, *args, version: MOUVersion, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = version.mou.versions.exclude(pk=version.pk)
+
+
+class CompareForm(GovukForm):
+    a = forms.ModelChoiceField(
+        queryset=MOUVersion.objects.none(), label="Compare", empty_label=None
+    )
+    b = forms.ModelChoiceField(queryset=MOUVersion.objects.none(), label="With", empty_label=None)
+
+    def __init__(self, *args, mou, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("a", "b"):
+            self.fields[name].queryset = mou.versions.all()
+            self.fields[name].label_from_instance = lambda v: (
+                f"{v.label} ({v.get_status_display().lower()})"
+            )
