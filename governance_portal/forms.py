@@ -150,7 +150,9 @@ class GovukDateField(forms.MultiValueField):
     widget = DateInputWidget
 
     def __init__(self, **kwargs) -> None:
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        fields = tuple(
+            forms.CharField(required=False) for _ in range(3)
+        )  # compress() explains gaps
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.text import get_valid_filename
@@ -156,7 +157,7 @@ class UploadField(forms.FileField):
         self.max_bytes = max_bytes
         kwargs.setdefault(
             "help_text",
-            f"{', '.join(FILE_KINDS[k].label for k in self.kinds)}; up to {self._limit() // (1024 * 1024)}MB",
+            f"{', '.join(FILE_KINDS[k].label for k in self.kinds)}; up to {filesizeformat(self._limit())}",
         )
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = ",".join(
@@ -172,7 +173,7 @@ class UploadField(forms.FileField):
             return upload
         if upload.size > self._limit():
             raise ValidationError(
-                f"The selected file must be smaller than {self._limit() // (1024 * 1024)}MB",
+                f"The selected file must be smaller than {filesizeformat(self._limit())}",
                 code="size",
             )
         if upload.size == 0:

@@ -34,3 +34,23 @@ def test_seed_demo_with_force_runs_when_not_in_debug(settings):
     settings.DEBUG = False
     call_command("seed_demo", "--force", stdout=StringIO())
     assert User.objects.count() == 7
+
+
+def test_seed_demo_adds_an_mou_for_every_region_with_illustrative_caps(settings):
+    from mou.models import MOU, PriceCap, Signatory, VersionStatus
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert MOU.objects.count() == 9
+    for mou in MOU.objects.all():
+        assert mou.versions.filter(status=VersionStatus.ACTIVE).count() == 1
+    assert PriceCap.objects.exists()
+    assert not PriceCap.objects.filter(illustrative=False).exists()
+    assert set(Signatory.objects.values_list("status", flat=True)) >= {
+        "signed",
+        "invited",
+        "declined",
+    }
+    london = MOU.objects.get(region__code="LDN").versions.get(status=VersionStatus.ACTIVE)
+    assert london.rules.get(kind="non_engagement_months").value == 6

@@ -58,3 +58,24 @@ def test_invite_form_never_fails(client, london_admin, name, email, role, scope)
         },
     )
     assert response.status_code in (200, 302)
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=TYPED, month=TYPED, year=TYPED)
+def test_the_date_input_gives_a_date_or_a_clear_message(day, month, year):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from governance_portal.forms import GovukDateField
+
+    field = GovukDateField(label="Date signed", required=False)
+    try:
+        value = field.clean([day, month, year])
+    except ValidationError as error:
+        messages = error.messages
+        value = None
+    else:
+        messages = []
+    assert all(m.startswith("Date signed must") for m in messages)
+    assert value is None or isinstance(value, datetime.date)

@@ -72,7 +72,7 @@ def test_wrong_or_disguised_files_get_a_clear_message(name, content, message):
 
 def test_oversized_files_are_refused():
     form = _clean("big.pdf", PDF + b"0" * (1024 * 1024))
-    assert "must be smaller than 1MB" in " ".join(form.errors["file"])
+    assert "must be smaller than 1.0\xa0MB" in " ".join(form.errors["file"])
 
 
 def test_stored_names_are_random_and_keep_only_the_extension():
