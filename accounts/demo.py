@@ -48,3 +48,13 @@ def seed(*, stdout) -> None:
             user = User.objects.create_user(email=email, name=name, password=DEMO_PASSWORD)
         membership, _ = Membership.objects.get_or_create(user=user, role=role, **_scope(kind, key))
         stdout.write(f"  {email:30} {membership}")
+
+
+def seed_escalation_contact(*, stdout) -> None:
+    """London's single point of contact for MSP and agency escalations: the demo regional lead."""
+    from msp.models import EscalationContact
+
+    lead = User.objects.get(email="regional.lead@example.org")
+    EscalationContact.objects.get_or_create(
+        region=Region.objects.get(code="LDN"), defaults={"person": lead}
+    )

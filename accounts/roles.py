@@ -42,13 +42,20 @@ class Capability(StrEnum):
     MANAGE_PEOPLE = "manage_people"
     USE_ADMIN_SITE = "use_admin_site"
     MANAGE_MOUS = "manage_mous"  # versions, rules, ladder, caps and signatories
+    # MSP and agency records (national), contracts, standings, reviews, the escalation contact
+    MANAGE_SUPPLIERS = "manage_suppliers"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(
-        {Capability.MANAGE_PEOPLE, Capability.USE_ADMIN_SITE, Capability.MANAGE_MOUS}
+        {
+            Capability.MANAGE_PEOPLE,
+            Capability.USE_ADMIN_SITE,
+            Capability.MANAGE_MOUS,
+            Capability.MANAGE_SUPPLIERS,
+        }
     ),
-    Role.REGIONAL_LEAD: frozenset(),
+    Role.REGIONAL_LEAD: frozenset({Capability.MANAGE_SUPPLIERS}),
     Role.DCS: frozenset(),
     Role.LA_WORKFORCE_LEAD: frozenset(),
     Role.MSP_CONTACT: frozenset(),

@@ -23,7 +23,9 @@ def _navigation(request: HttpRequest) -> list[dict]:
     items = [
         ("Home", "home", ("home",)),
         ("MOUs", "mou:mou_list", ("mou:mou_", "mou:version_", "mou:part_", "mou:signator")),
-        ("Regions", "mou:region_list", ("mou:region_",)),
+        ("MSPs", "msp:msp_list", ("msp:msp_", "msp:contract_", "msp:chain_")),
+        ("Agencies", "msp:agency_list", ("msp:agency_", "msp:standing_", "msp:review_")),
+        ("Regions", "mou:region_list", ("mou:region_", "msp:escalation_")),
         ("Local authorities", "mou:local_authority_list", ("mou:local_authority_",)),
     ]
     if access.can(Capability.MANAGE_PEOPLE):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
     path("", include("mou.urls")),
+    path("", include("msp.urls")),
     path("admin/", admin.site.urls),
 ]
 

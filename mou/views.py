@@ -54,10 +54,20 @@ def region_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
+    from msp.models import EscalationContact
+    from msp.permissions import can_manage_region
+
     return render(
         request,
         "mou/region_detail.html",
-        {"region": region, "local_authorities": region.local_authorities.all()},
+        {
+            "region": region,
+            "local_authorities": region.local_authorities.all(),
+            "escalation_contact": EscalationContact.objects.filter(region=region)
+            .select_related("person")
+            .first(),
+            "can_set_contact": can_manage_region(request.user, region.pk),
+        },
     )
 
 

@@ -1,18 +1,44 @@
-"""Managed service providers, kept minimal until the MSP and agency registry issue.
+"""The supply chain: managed service providers (MSPs), their contracts with local authorities, the
+agencies in their chains, each agency's standing in each region, and the region's reviews of
+these relationships.
 
-An MSP contact's scope is the regions where their MSP holds a current contract with a local
-authority, so contracts exist from the start.
+MSP and agency records are national (one per company); standings and reviews belong to a region.
+An MSP contact's scope is the regions where their MSP holds a current contract with an LA.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
+
+
+def normalise_company_number(value: str) -> str:
+    """Companies House numbers are 8 characters: 8 digits, or 2 letters and 6 digits (SC123456).
+    Leading zeros people leave off are put back."""
+    value = re.sub(r"\s+", "", value or "").upper()
+    if value.isdigit() and len(value) < 8:
+        value = value.zfill(8)
+    return value
+
+
+def validate_company_number(value: str) -> None:
+    if not COMPANY_NUMBER.match(value or ""):
+        raise ValidationError(
+            "Enter a Companies House number of 8 characters, like 01234567 or SC123456",
+            code="company_number",
+        )
 
 
 class MSPQuerySet(models.QuerySet["MSP"]):
@@ -24,8 +50,28 @@ class MSPQuerySet(models.QuerySet["MSP"]):
         return self.filter(pk__in=contracts.values("msp_id"))
 
 
+class MSPKind(models.TextChoices):
+    NEUTRAL_VENDOR = "neutral_vendor", "Neutral vendor"
+    MASTER_VENDOR = "master_vendor", "Master vendor"
+
+
 class MSP(models.Model):
     name = models.CharField("Name", max_length=150, unique=True)
+    company_number = models.CharField(
+        "Companies House number",
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_company_number],
+    )
+    kind = models.CharField("Type", max_length=20, choices=MSPKind, default=MSPKind.NEUTRAL_VENDOR)
+    framework = models.CharField(
+        max_length=200, blank=True, help_text="The framework it is bought through, if any"
+    )
+    contacts = models.TextField(
+        blank=True, help_text="Names, roles, email addresses and phone numbers"
+    )
 
     objects = MSPQuerySet.as_manager()
     history = HistoricalRecords()
@@ -37,11 +83,25 @@ class MSP(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("msp:msp_detail", kwargs={"pk": self.pk})
+
+
+class ValueBand(models.TextChoices):
+    UNDER_1M = "under_1m", "Under £1 million a year"
+    FROM_1M_TO_5M = "1m_5m", "£1 million to £5 million a year"
+    FROM_5M_TO_10M = "5m_10m", "£5 million to £10 million a year"
+    OVER_10M = "over_10m", "Over £10 million a year"
+
 
 class MSPContractQuerySet(models.QuerySet["MSPContract"]):
     def current(self, *, on: datetime.date | None = None) -> MSPContractQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+    def serving(self, local_authority, *, on: datetime.date | None = None) -> MSPContractQuerySet:
+        """Which MSP serves this LA today (or on `on`): one query with the MSP joined."""
+        return self.current(on=on).filter(local_authority=local_authority).select_related("msp")
 
 
 class MSPContract(models.Model):
@@ -53,6 +113,7 @@ class MSPContract(models.Model):
     )
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True, help_text="Leave empty while open-ended")
+    value_band = models.CharField(max_length=20, choices=ValueBand, blank=True)
 
     objects = MSPContractQuerySet.as_manager()
     history = HistoricalRecords()
@@ -69,3 +130,218 @@ class MSPContract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.msp} with {self.local_authority}"
+
+
+class AgencyQuerySet(models.QuerySet["Agency"]):
+    def visible_to(self, user) -> AgencyQuerySet:
+        """Agencies are national records; an MSP contact sees only their MSPs' chains."""
+        from msp.permissions import supplier_scope
+
+        scope = supplier_scope(user)
+        if scope.all_suppliers:
+            return self.all()
+        return self.filter(chain_memberships__msp_id__in=scope.msp_ids).distinct()
+
+    def with_standing(self, region_id: int) -> AgencyQuerySet:
+        """Annotate the agency's current standing in a region (active when never set)."""
+        latest = AgencyStanding.objects.filter(agency=OuterRef("pk"), region_id=region_id).order_by(
+            "-decided_on", "-pk"
+        )
+        return self.annotate(standing=Subquery(latest.values("status")[:1]))
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=150)
+    company_number = models.CharField(
+        "Companies House number", max_length=8, unique=True, validators=[validate_company_number]
+    )
+    contacts = models.TextField(
+        blank=True, help_text="Names, roles, email addresses and phone numbers"
+    )
+
+    objects = AgencyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("msp:agency_detail", kwargs={"pk": self.pk})
+
+
+class Tier(models.IntegerChoices):
+    FIRST = 1, "Tier 1"
+    SECOND = 2, "Tier 2"
+
+
+class ChainMembershipQuerySet(models.QuerySet["ChainMembership"]):
+    def current(self, *, on: datetime.date | None = None) -> ChainMembershipQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(Q(to_date__isnull=True) | Q(to_date__gte=day), from_date__lte=day)
+
+
+class ChainMembership(models.Model):
+    """An agency in an MSP's supply chain, at tier 1 or 2, for a period."""
+
+    msp = models.ForeignKey(MSP, models.PROTECT, related_name="chain_memberships")
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="chain_memberships")
+    tier = models.PositiveSmallIntegerField(choices=Tier)
+    from_date = models.DateField("From")
+    to_date = models.DateField("Until", null=True, blank=True)
+
+    objects = ChainMembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["msp__name", "agency__name", "-from_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True) | Q(to_date__gte=F("from_date")),
+                name="chain_membership_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(tier__in=[1, 2]), name="chain_membership_tier_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} in {self.msp}'s chain ({self.get_tier_display()})"
+
+
+class StandingStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    WARNED = "warned", "Warned"
+    SUSPENDED = "suspended", "Suspended"
+    REMOVED = "removed", "Removed"
+
+
+class AgencyStanding(models.Model):
+    """An agency's standing in a region, as decided on a date. The latest counts; history stays."""
+
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="standings")
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="agency_standings")
+    status = models.CharField(max_length=16, choices=StandingStatus)
+    reason = models.TextField()
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=StandingStatus.values), name="agency_standing_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} in {self.region}: {self.get_status_display()}"
+
+
+class Effectiveness(models.IntegerChoices):
+    VERY_POOR = 1, "Very poor"
+    POOR = 2, "Poor"
+    ADEQUATE = 3, "Adequate"
+    GOOD = 4, "Good"
+    VERY_GOOD = 5, "Very good"
+
+
+class RelationshipReview(models.Model):
+    """A meeting or review of the region's (or an LA's) relationship with an MSP or agency."""
+
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="supplier_reviews")
+    local_authority = models.ForeignKey(
+        "mou.LocalAuthority",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplier_reviews",
+        help_text="Leave empty for a review for the whole region",
+    )
+    msp = models.ForeignKey(MSP, models.PROTECT, null=True, blank=True, related_name="reviews")
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    held_on = models.DateField("Date of the meeting or review")
+    attendees = models.TextField()
+    effectiveness = models.PositiveSmallIntegerField(
+        "How effective is the relationship?",
+        choices=Effectiveness,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    effectiveness_note = models.TextField("Why", blank=True)
+    deliverables_reviewed = models.TextField(blank=True)
+    feedback = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(msp__isnull=False) | Q(agency__isnull=False),
+                name="review_has_a_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.msp or self.agency} on {self.held_on:%-d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("msp:review_detail", kwargs={"pk": self.pk})
+
+    @property
+    def subject(self):
+        return self.msp or self.agency
+
+
+class ReviewAction(models.Model):
+    review = models.ForeignKey(RelationshipReview, models.CASCADE, related_name="actions")
+    description = models.TextField("Action")
+    owner = models.CharField(max_length=150, help_text="Who will do it")
+    due_on = models.DateField("Due")
+    done_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["done_on", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+
+class EscalationContact(models.Model):
+    """The region's single point of contact for MSP and agency escalations."""
+
+    region = models.OneToOneField("mou.Region", models.PROTECT, related_name="escalation_contact")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.region}"

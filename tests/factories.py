@@ -5,7 +5,7 @@ import factory
 from accounts.models import Membership, User
 from accounts.roles import Role
 from mou.models import LocalAuthority, Region
-from msp.models import MSP, MSPContract
+from msp.models import MSP, Agency, MSPContract
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -25,6 +25,15 @@ class MSPFactory(factory.django.DjangoModelFactory):
         model = MSP
 
     name = factory.Sequence(lambda n: f"Managed Service {n}")
+    company_number = factory.Sequence(lambda n: f"6{n:07d}")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n} Ltd")
+    company_number = factory.Sequence(lambda n: f"7{n:07d}")
 
 
 class MSPContractFactory(factory.django.DjangoModelFactory):

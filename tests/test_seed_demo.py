@@ -54,3 +54,19 @@ def test_seed_demo_adds_an_mou_for_every_region_with_illustrative_caps(settings)
     }
     london = MOU.objects.get(region__code="LDN").versions.get(status=VersionStatus.ACTIVE)
     assert london.rules.get(kind="non_engagement_months").value == 6
+
+
+def test_seed_demo_adds_a_supply_chain_covering_every_region(settings):
+    from mou.models import Region
+    from msp.models import MSP, Agency, MSPContract
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert MSP.objects.count() >= 3
+    assert Agency.objects.count() >= 40
+    covered = set(
+        MSPContract.objects.current().values_list("local_authority__region__code", flat=True)
+    )
+    assert covered == set(Region.objects.values_list("code", flat=True))
+    assert all(msp.company_number for msp in MSP.objects.all())

@@ -43,19 +43,56 @@ class Context:
     outsider_membership: Membership
     version: object
     rule: object
+    msp: object
+    agency: object
+    review: object
+    action: object
 
     @classmethod
     def build(cls) -> Context:
-        from tests.factories import mou_version
+        import datetime
+
+        from msp.models import ChainMembership, RelationshipReview, ReviewAction
+        from tests.factories import AgencyFactory, MSPContractFactory, mou_version, region
 
         outsider = person_with_role(Role.DCS, local_authority=local_authority("391"))
         version = mou_version("NE")
+        msp = MSPContractFactory(local_authority=local_authority("391")).msp
+        agency = AgencyFactory()
+        ChainMembership.objects.create(
+            msp=msp, agency=agency, tier=1, from_date=datetime.date(2025, 1, 1)
+        )
+        review = RelationshipReview.objects.create(
+            region=region("NE"),
+            msp=msp,
+            held_on=datetime.date(2026, 1, 1),
+            attendees="NE leads",
+            effectiveness=3,
+        )
+        action = ReviewAction.objects.create(
+            review=review, description="x", owner="y", due_on=datetime.date(2026, 2, 1)
+        )
         return cls(
             outsider=outsider,
             outsider_membership=outsider.memberships.get(),
             version=version,
             rule=version.rules.first(),
+            msp=msp,
+            agency=agency,
+            review=review,
+            action=action,
         )
+
+
+class National:
+    """An object URL for records every role sees (MSPs, agencies), except MSP contacts, who see
+    only their own MSPs and those MSPs' agencies: only they can be shown an out-of-scope one."""
+
+    def __init__(self, build: Callable[[Context], dict]) -> None:
+        self.build = build
+
+    def __call__(self, ctx: Context) -> dict:
+        return self.build(ctx)
 
 
 def _ne(ctx: Context) -> dict:
@@ -97,6 +134,19 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "mou:part_edit": lambda ctx: {**_ne_version(ctx), "part": "rule", "part_pk": ctx.rule.pk},
     "mou:signatory_edit": lambda ctx: {**_ne_version(ctx), "la_code": "391"},
     "mou:signatory_evidence": lambda ctx: {**_ne_version(ctx), "la_code": "391"},
+    "msp:msp_detail": National(lambda ctx: {"pk": ctx.msp.pk}),
+    "msp:msp_edit": National(lambda ctx: {"pk": ctx.msp.pk}),
+    "msp:contract_add": National(lambda ctx: {"pk": ctx.msp.pk}),
+    "msp:chain_add": National(lambda ctx: {"pk": ctx.msp.pk}),
+    "msp:msp_review_add": National(lambda ctx: {"pk": ctx.msp.pk}),
+    "msp:agency_detail": National(lambda ctx: {"pk": ctx.agency.pk}),
+    "msp:agency_edit": National(lambda ctx: {"pk": ctx.agency.pk}),
+    "msp:agency_review_add": National(lambda ctx: {"pk": ctx.agency.pk}),
+    "msp:standing_set": lambda ctx: {"pk": ctx.agency.pk, "code": "NE"},
+    "msp:review_detail": lambda ctx: {"pk": ctx.review.pk},
+    "msp:review_action_add": lambda ctx: {"pk": ctx.review.pk},
+    "msp:review_action_done": lambda ctx: {"pk": ctx.review.pk, "action_pk": ctx.action.pk},
+    "msp:escalation_contact": lambda ctx: {"code": "NE"},
 }
 
 # Sample values for the admin site's own parameters (every admin view refuses non-admins).
@@ -163,6 +213,7 @@ def problems(tester, ctx: Context, urlconf: str | None = None) -> list[str]:
     """Every way the project's URLs fail the rules; empty when all is well."""
     from accounts.roles import Capability
     from accounts.scope import access_for
+    from msp.permissions import supplier_scope
     from tests.conftest import PortalClient
 
     refuse_admin = not access_for(tester).can(Capability.USE_ADMIN_SITE)
@@ -201,7 +252,12 @@ def problems(tester, ctx: Context, urlconf: str | None = None) -> list[str]:
                         f"{route.name} ({url}): a signed-in non-admin got {status}, not 403"
                     )
         elif route.takes_values:
+            builder = OUT_OF_SCOPE[route.name]
+            if isinstance(builder, National) and supplier_scope(tester).all_suppliers:
+                continue  # a national record: nothing is out of this person's scope
             status = signed_in.get(url).status_code
+            if status == 405:  # an action that only takes POST
+                status = signed_in.post(url).status_code
             if status != 404:
                 found.append(
                     f"{route.name} ({url}): out-of-scope object answered {status}, not 404"

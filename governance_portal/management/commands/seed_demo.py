@@ -9,6 +9,7 @@ DEMO_STEPS = [
     "mou.demo.seed",
     "msp.demo.seed",
     "accounts.demo.seed",
+    "accounts.demo.seed_escalation_contact",
 ]
 
 

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from django import forms
+
+from governance_portal.forms import GovukDateField, GovukForm, GovukModelForm
+from mou.models import Region
+from msp.models import (
+    MSP,
+    Agency,
+    ChainMembership,
+    MSPContract,
+    RelationshipReview,
+    ReviewAction,
+    StandingStatus,
+    normalise_company_number,
+    validate_company_number,
+)
+
+COMPANY_NUMBER_HELP = "8 characters, like 01234567 or SC123456"
+
+
+class CompanyNumberMixin:
+    def clean_company_number(self):
+        value = normalise_company_number(self.cleaned_data.get("company_number") or "")
+        if value:
+            validate_company_number(value)
+            model = self._meta.model
+            other = model.objects.filter(company_number=value).exclude(pk=self.instance.pk).first()
+            if other is not None:
+                raise forms.ValidationError(
+                    f"{other.name} already has Companies House number {value}"
+                )
+        return value or None
+
+
+class MSPForm(CompanyNumberMixin, GovukModelForm):
+    class Meta:
+        model = MSP
+        fields = ["name", "company_number", "kind", "framework", "contacts"]
+        widgets = {"kind": forms.RadioSelect, "contacts": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"company_number": COMPANY_NUMBER_HELP}
+        error_messages = {"name": {"required": "Enter the MSP's name"}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company_number"].required = True
+        self.fields["company_number"].error_messages["required"] = (
+            "Enter the Companies House number"
+        )
+
+
+class AgencyForm(CompanyNumberMixin, GovukModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "company_number", "contacts"]
+        widgets = {"contacts": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"company_number": COMPANY_NUMBER_HELP}
+        error_messages = {
+            "name": {"required": "Enter the agency's name"},
+            "company_number": {"required": "Enter the Companies House number"},
+        }
+
+
+class ContractForm(GovukModelForm):
+    starts_on = GovukDateField(label="Start date")
+    ends_on = GovukDateField(
+        label="End date", required=False, help_text="Leave empty while open-ended"
+    )
+
+    class Meta:
+        model = MSPContract
+        fields = ["local_authority", "starts_on", "ends_on", "value_band"]
+        labels = {"local_authority": "Local authority", "value_band": "Value band (optional)"}
+
+    def __init__(self, *args, local_authorities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["local_authority"]
+        field.queryset = local_authorities
+        field.error_messages["invalid_choice"] = "Choose a local authority in a region you manage"
+        grouped: dict[str, list] = {}
+        for la in local_authorities:
+            grouped.setdefault(la.region.name, []).append((la.pk, la.name))
+        field.choices = [("", "Choose a local authority"), *grouped.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The end date must be after the start date")
+        return cleaned
+
+
+class ChainMembershipForm(GovukModelForm):
+    from_date = GovukDateField(label="In the chain from")
+    to_date = GovukDateField(
+        label="Until", required=False, help_text="Leave empty while it continues"
+    )
+
+    class Meta:
+        model = ChainMembership
+        fields = ["agency", "tier", "from_date", "to_date"]
+        widgets = {"tier": forms.RadioSelect}
+        labels = {"agency": "Agency", "tier": "Tier"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].empty_label = "Choose an agency"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from_date"), cleaned.get("to_date")
+        if start and end and end < start:
+            self.add_error("to_date", "The end date must be after the start date")
+        return cleaned
+
+
+class StandingForm(GovukForm):
+    status = forms.ChoiceField(
+        label="Standing in the region", choices=StandingStatus.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for the decision"},
+    )
+    decided_on = GovukDateField(label="Date decided")
+
+
+class ReviewForm(GovukModelForm):
+    held_on = GovukDateField(label="Date of the meeting or review")
+
+    class Meta:
+        model = RelationshipReview
+        fields = [
+            "region",
+            "local_authority",
+            "held_on",
+            "attendees",
+            "effectiveness",
+            "effectiveness_note",
+            "deliverables_reviewed",
+            "feedback",
+        ]
+        widgets = {
+            "effectiveness": forms.RadioSelect,
+            "attendees": forms.Textarea(attrs={"rows": 3}),
+            "effectiveness_note": forms.Textarea(attrs={"rows": 3}),
+            "deliverables_reviewed": forms.Textarea(attrs={"rows": 3}),
+            "feedback": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"local_authority": "Local authority (optional)"}
+        error_messages = {
+            "attendees": {"required": "Enter who attended"},
+            "effectiveness": {"required": "Select how effective the relationship is"},
+        }
+
+    field_order = [
+        "region",
+        "local_authority",
+        "held_on",
+        "attendees",
+        "effectiveness",
+        "effectiveness_note",
+        "deliverables_reviewed",
+        "feedback",
+    ]
+
+    def __init__(self, *args, regions, local_authorities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["region"].empty_label = None if regions.count() == 1 else "Choose a region"
+        self.fields["region"].error_messages["invalid_choice"] = "Choose a region you manage"
+        self.fields["local_authority"].queryset = local_authorities
+        self.fields["local_authority"].empty_label = "The whole region"
+
+
+class ReviewActionForm(GovukModelForm):
+    due_on = GovukDateField(label="Due")
+
+    class Meta:
+        model = ReviewAction
+        fields = ["description", "owner", "due_on"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "description": {"required": "Enter the action"},
+            "owner": {"required": "Enter who will do it"},
+        }
+
+
+class EscalationContactForm(GovukForm):
+    person = forms.ModelChoiceField(
+        queryset=Region.objects.none(),
+        label="Single point of contact",
+        empty_label="Choose a person",
+        error_messages={"required": "Choose a person"},
+    )
+
+    def __init__(self, *args, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
