@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "mou",
     "msp",
+    "cap_exceptions",
     "breaches",
     "datasharing",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("mou.urls")),
     path("", include("msp.urls")),
+    path("", include("cap_exceptions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -25,18 +25,39 @@ class VersionForm(GovukModelForm):
 
     class Meta:
         model = MOUVersion
-        fields = ["label", "effective_from", "review_due", "summary_of_changes"]
+        fields = [
+            "label",
+            "effective_from",
+            "review_due",
+            "summary_of_changes",
+            "exception_max_months",
+            "exception_second_approver",
+        ]
         labels = {
             "label": "Version name",
             "summary_of_changes": "What changed from the last version",
         }
-        widgets = {"summary_of_changes": forms.Textarea(attrs={"rows": 4})}
-        error_messages = {"label": {"required": "Enter a version name, like 2026.1"}}
+        widgets = {
+            "summary_of_changes": forms.Textarea(attrs={"rows": 4}),
+            "exception_second_approver": forms.RadioSelect,
+        }
+        help_texts = {
+            "exception_max_months": "Exceptions to the price cap must end within this many months of starting",
+        }
+        error_messages = {
+            "label": {"required": "Enter a version name, like 2026.1"},
+            "exception_max_months": {
+                "invalid": "Enter a whole number of months",
+                "max_value": "Enter at most 24 months",
+                "min_value": "Enter at least 1 month",
+            },
+        }
 
     def __init__(self, *args, with_document: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not with_document:
-            del self.fields["document"]
+        if not with_document:  # creating: the exception settings come from the active version
+            for name in ("document", "exception_max_months", "exception_second_approver"):
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()

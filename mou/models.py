@@ -151,6 +151,14 @@ class MOUVersionQuerySet(models.QuerySet["MOUVersion"]):
         return self.in_force(on=on).filter(mou__region=region).select_related("mou").first()
 
 
+class SecondApprover(models.TextChoices):
+    """Who approves an over-cap exception after the LA's DCS, where the region wants two. The
+    final guidance's sign-off roles are unconfirmed (DOMAIN.md 5a), so this is per version."""
+
+    NONE = "none", "No one: the DCS's approval is enough"
+    REGIONAL_LEAD = "regional_lead", "A regional lead of the region"
+
+
 class MOUVersion(models.Model):
     mou = models.ForeignKey(MOU, models.PROTECT, related_name="versions")
     label = models.CharField("Version", max_length=40, help_text="For example 2025.1 or Version 3")
@@ -161,6 +169,17 @@ class MOUVersion(models.Model):
     )
     review_due = models.DateField("Annual review due")
     summary_of_changes = models.TextField(blank=True)
+    exception_max_months = models.PositiveSmallIntegerField(
+        "Longest a cap exception may run, in months",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    exception_second_approver = models.CharField(
+        "Second approver of cap exceptions",
+        max_length=20,
+        choices=SecondApprover,
+        default=SecondApprover.NONE,
+    )
     document = models.FileField(
         storage=private_storage, upload_to=upload_path("mou-documents"), blank=True, max_length=200
     )

@@ -152,9 +152,12 @@ def mou_version_create_draft(
         ),
         actor,
     )
+    source = mou.versions.filter(status=VersionStatus.ACTIVE).first()
+    if source is not None:  # keep the region's exception settings unless changed
+        version.exception_max_months = source.exception_max_months
+        version.exception_second_approver = source.exception_second_approver
     _full_clean(version, exclude={"document"})
     version.save()
-    source = mou.versions.filter(status=VersionStatus.ACTIVE).first()
     if source is not None:
         for rule in source.rules.all():
             _stamp(

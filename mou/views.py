@@ -213,7 +213,14 @@ def version_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if form.is_valid():
         changes = {
             k: form.cleaned_data[k]
-            for k in ("label", "effective_from", "review_due", "summary_of_changes")
+            for k in (
+                "label",
+                "effective_from",
+                "review_due",
+                "summary_of_changes",
+                "exception_max_months",
+                "exception_second_approver",
+            )
         }
         try:
             services.mou_version_update(

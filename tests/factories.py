@@ -92,3 +92,56 @@ def mou_version(
         services.mou_version_publish(version=version, actor=None)
         version.refresh_from_db()
     return version
+
+
+def cap_exception(
+    la,
+    *,
+    requested_by,
+    over="5.00",
+    job_type="social_worker",
+    starts=None,
+    expires=None,
+    agency=None,
+):
+    """A requested cap exception for `la`, with an MOU and cap in force for its region."""
+    from decimal import Decimal
+
+    from cap_exceptions.models import CapException
+    from mou import services
+    from mou.models import MOUVersion, PriceCap
+
+    starts = starts or datetime.date(2026, 1, 5)
+    version = MOUVersion.objects.in_force_in_region(la.region, on=starts)
+    if version is None:
+        version = mou_version(la.region.code, publish=False)
+        services.price_cap_save(
+            version=version,
+            cap=PriceCap(
+                job_type=job_type,
+                engagement_type="limited_company_umbrella",
+                max_hourly_rate=Decimal("40.00"),
+            ),
+            actor=None,
+        )
+        services.mou_version_publish(version=version, actor=None)
+    cap = PriceCap.objects.in_force(
+        region=la.region, job_type=job_type, engagement_type="limited_company_umbrella", on=starts
+    )
+    exception = CapException.objects.create(
+        reference=f"T-{CapException.objects.count() + 1}",
+        local_authority=la,
+        mou_version=version,
+        job_type=job_type,
+        engagement_type="limited_company_umbrella",
+        agency=agency or AgencyFactory(),
+        engagement_reference="BK-1",
+        rate=cap.max_hourly_rate + Decimal(over),
+        cap_rate=cap.max_hourly_rate,
+        reason="r",
+        starts_on=starts,
+        expires_on=expires or starts + datetime.timedelta(days=90),
+        exit_plan="p",
+        requested_by=requested_by,
+    )
+    return exception

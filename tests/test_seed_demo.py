@@ -70,3 +70,20 @@ def test_seed_demo_adds_a_supply_chain_covering_every_region(settings):
     )
     assert covered == set(Region.objects.values_list("code", flat=True))
     assert all(msp.company_number for msp in MSP.objects.all())
+
+
+def test_seed_demo_adds_cap_exceptions_in_london_without_emailing_anyone(settings):
+    from django.core import mail
+
+    from cap_exceptions.models import CapException
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    statuses = list(CapException.objects.values_list("status", flat=True))
+    assert len(statuses) == 5
+    assert {"approved", "refused", "requested"} <= set(statuses)
+    assert set(CapException.objects.values_list("local_authority__region__code", flat=True)) == {
+        "LDN"
+    }
+    assert mail.outbox == []

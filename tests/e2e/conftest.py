@@ -101,6 +101,8 @@ def signed_in_page(live_server, page, reference_data) -> Callable[..., Page]:
         person = person or make_person(role)
         client = PortalClient()
         client.force_login(person)  # a session that has passed two-factor sign-in
+        page.person = person
+        page.context.clear_cookies()  # a new person signing in on the same browser
         page.context.add_cookies(
             [
                 {
@@ -110,7 +112,6 @@ def signed_in_page(live_server, page, reference_data) -> Callable[..., Page]:
                 }
             ]
         )
-        page.person = person
         page.goto(f"{live_server.url}/")
         return page
 

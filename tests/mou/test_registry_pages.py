@@ -214,6 +214,8 @@ def test_a_wrong_type_of_document_is_refused_and_nothing_is_lost(
             "review_due_day": "1",
             "review_due_month": "4",
             "review_due_year": "2027",
+            "exception_max_months": "6",
+            "exception_second_approver": "none",
             "summary_of_changes": "New caps",
             "document": SimpleUploadedFile("mou.pdf", b"MZ not really a pdf"),
         },
@@ -237,6 +239,8 @@ def test_an_oversized_document_is_refused(client, london_admin, london_draft, se
             "review_due_day": "1",
             "review_due_month": "4",
             "review_due_year": "2027",
+            "exception_max_months": "6",
+            "exception_second_approver": "none",
             "document": SimpleUploadedFile("mou.pdf", b"%PDF-1.7\n" + b"0" * 4096),
         },
     )
@@ -383,3 +387,32 @@ def test_mou_pages_use_a_fixed_number_of_queries(client, london_admin, london_ve
             actor=london_admin,
         )
     assert [_count(client, url) for url in urls] == before
+
+
+def test_admin_sets_the_cap_exception_rules_of_a_draft(client, london_admin, london_draft):
+    client.force_login(london_admin)
+    data = {
+        "label": "2026.1",
+        "effective_from_day": "1",
+        "effective_from_month": "4",
+        "effective_from_year": "2026",
+        "review_due_day": "1",
+        "review_due_month": "4",
+        "review_due_year": "2027",
+        "exception_max_months": "30",
+        "exception_second_approver": "regional_lead",
+    }
+    response = client.post(reverse("mou:version_edit", args=["LDN", london_draft.pk]), data)
+    assert "Enter at most 24 months" in " ".join(
+        response.context["form"].errors["exception_max_months"]
+    )
+    response = client.post(
+        reverse("mou:version_edit", args=["LDN", london_draft.pk]),
+        data | {"exception_max_months": "3"},
+    )
+    assert response.status_code == 302
+    london_draft.refresh_from_db()
+    assert (london_draft.exception_max_months, london_draft.exception_second_approver) == (
+        3,
+        "regional_lead",
+    )

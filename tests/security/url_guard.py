@@ -47,16 +47,23 @@ class Context:
     agency: object
     review: object
     action: object
+    exception: object
 
     @classmethod
     def build(cls) -> Context:
         import datetime
 
         from msp.models import ChainMembership, RelationshipReview, ReviewAction
-        from tests.factories import AgencyFactory, MSPContractFactory, mou_version, region
+        from tests.factories import (
+            AgencyFactory,
+            MSPContractFactory,
+            cap_exception,
+            region,
+        )
 
         outsider = person_with_role(Role.DCS, local_authority=local_authority("391"))
-        version = mou_version("NE")
+        exception = cap_exception(local_authority("391"), requested_by=outsider)
+        version = exception.mou_version  # the North East MOU, with a cap
         msp = MSPContractFactory(local_authority=local_authority("391")).msp
         agency = AgencyFactory()
         ChainMembership.objects.create(
@@ -81,6 +88,7 @@ class Context:
             agency=agency,
             review=review,
             action=action,
+            exception=exception,
         )
 
 
@@ -147,6 +155,10 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "msp:review_action_add": lambda ctx: {"pk": ctx.review.pk},
     "msp:review_action_done": lambda ctx: {"pk": ctx.review.pk, "action_pk": ctx.action.pk},
     "msp:escalation_contact": lambda ctx: {"code": "NE"},
+    "cap_exceptions:detail": lambda ctx: {"pk": ctx.exception.pk},
+    "cap_exceptions:decide": lambda ctx: {"pk": ctx.exception.pk},
+    "cap_exceptions:end_early": lambda ctx: {"pk": ctx.exception.pk},
+    "cap_exceptions:renew": lambda ctx: {"renew_pk": ctx.exception.pk},
 }
 
 # Sample values for the admin site's own parameters (every admin view refuses non-admins).

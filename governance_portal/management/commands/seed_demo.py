@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
 from mou.services import reference_data_load
@@ -10,6 +11,7 @@ DEMO_STEPS = [
     "msp.demo.seed",
     "accounts.demo.seed",
     "accounts.demo.seed_escalation_contact",
+    "cap_exceptions.demo.seed",
 ]
 
 
@@ -30,5 +32,8 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG is true. Use --force to run it anyway (never on a live portal)."
             )
         reference_data_load()
-        for step in DEMO_STEPS:
-            import_string(step)(stdout=self.stdout)
+        # Demo records are made through the real services, which email people: nobody should
+        # get mail about demo data.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            for step in DEMO_STEPS:
+                import_string(step)(stdout=self.stdout)

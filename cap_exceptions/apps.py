@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CapExceptionsConfig(AppConfig):
+    name = "cap_exceptions"
+    verbose_name = "Cap exceptions"

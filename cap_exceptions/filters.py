@@ -1,0 +1,46 @@
+import datetime
+
+import django_filters
+from django.utils import timezone
+
+from cap_exceptions.models import CapException, ExceptionStatus
+from mou.models import JobType
+
+EXPIRING_DAYS = 30
+
+
+class CapExceptionFilter(django_filters.FilterSet):
+    local_authority = django_filters.ModelChoiceFilter(
+        queryset=None,
+        label="Local authority",
+        empty_label="Any local authority",
+        to_field_name="la_code",
+    )
+    job_type = django_filters.ChoiceFilter(
+        choices=JobType.choices, label="Job type", empty_label="Any job type"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ExceptionStatus.choices, label="State", empty_label="Any state"
+    )
+    expiring = django_filters.ChoiceFilter(
+        choices=[("soon", f"Approved, expiring within {EXPIRING_DAYS} days")],
+        label="Expiry",
+        empty_label="Any expiry date",
+        method="filter_expiring",
+    )
+
+    class Meta:
+        model = CapException
+        fields = ["local_authority", "job_type", "status", "expiring"]
+
+    def __init__(self, *args, local_authorities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["local_authority"].queryset = local_authorities
+
+    def filter_expiring(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(
+            status=ExceptionStatus.APPROVED,
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
+        )

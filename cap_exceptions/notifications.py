@@ -1,0 +1,67 @@
+"""Emails about cap exceptions, sent only after the change is committed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from accounts.roles import Role
+from accounts.selectors import people_holding
+from cap_exceptions.models import CapException
+
+SUBJECTS = {
+    "requested": "Cap exception {ref} needs your decision",
+    "second_approval": "Cap exception {ref} needs a regional lead's approval",
+    "approved": "Cap exception {ref} approved for {la}",
+    "refused": "Cap exception {ref} refused",
+    "reminder": "Cap exception {ref} expires on {expires}",
+}
+
+
+def _recipients(kind: str, exception: CapException) -> list[str]:
+    la = exception.local_authority
+    if kind == "requested":
+        people = people_holding(Role.DCS, local_authority_id=la.pk)
+    elif kind == "second_approval":
+        people = people_holding(Role.REGIONAL_LEAD, region_id=la.region_id)
+    elif kind == "approved":
+        people = [
+            *people_holding(Role.REGIONAL_LEAD, region_id=la.region_id),
+            exception.requested_by,
+        ]
+    elif kind == "refused":
+        people = [exception.requested_by]
+    else:  # reminder
+        people = [
+            *people_holding(Role.LA_WORKFORCE_LEAD, local_authority_id=la.pk),
+            *people_holding(Role.DCS, local_authority_id=la.pk),
+        ]
+    return sorted({p.email for p in people if p.is_active})
+
+
+def notify(kind: str, *, exception_id: int) -> None:
+    exception = CapException.objects.select_related(
+        "local_authority__region", "agency", "requested_by"
+    ).get(pk=exception_id)
+    to = _recipients(kind, exception)
+    if not to:
+        return
+    context = {
+        "kind": kind,
+        "exception": exception,
+        "link": settings.PORTAL_BASE_URL.rstrip("/") + exception.get_absolute_url(),
+        "portal_name": settings.PORTAL_NAME,
+    }
+    subject = SUBJECTS[kind].format(
+        ref=exception.reference,
+        la=exception.local_authority.name,
+        expires=f"{exception.expires_on:%-d %B %Y}",
+    )
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string("cap_exceptions/email/notice.txt", context), to=to
+    )
+    message.attach_alternative(
+        render_to_string("cap_exceptions/email/notice.html", context), "text/html"
+    )
+    message.send()
