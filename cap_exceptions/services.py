@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -138,7 +139,7 @@ def exception_request(
     if errors:
         raise ValidationError(errors)
     exception = CapException.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}",
+        reference=f"new-{uuid.uuid4().hex[:16]}",  # replaced below, once the row has its number
         local_authority=la,
         mou_version=version,
         job_type=request.job_type,
