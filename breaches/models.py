@@ -1,1 +1,237 @@
-"""Models arrive with the breaches issue; the app exists now so the project's shape is visible."""
+"""Breaches of an MOU: cases raised against local authorities, agencies or MSPs, seen through to
+an outcome. The workflow (states, levels, deadlines) is described in docs/adr/0009-breaches.md."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from governance_portal.uploads import private_storage, upload_path
+from mou.models import EngagementType, JobType
+
+
+class BreachType(models.TextChoices):
+    RATE_ABOVE_CAP = "rate_above_cap", "Rate above the cap"
+    PROJECT_TEAM = "project_team", "Individuals repackaged as a project team"
+    NON_ENGAGEMENT = "non_engagement", "Engaged inside the non-engagement period"
+    PQE = "pqe", "Post-qualification experience below the minimum"
+    REFERENCES = "references", "References missing or not on the template"
+    NOTICE = "notice", "Notice period not kept"
+    HEADHUNTING = "headhunting", "Headhunting or soliciting"
+    ADVERTISING = "advertising", "Advertising roles at wrong rates"
+    DATA_RETURN = "data_return", "Data return late or missing"
+    OTHER = "other", "Other"
+
+
+class BreachState(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
+    UNDER_REVIEW = "under_review", "Under review"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATES = (BreachState.REPORTED, BreachState.AWAITING_RESPONSE, BreachState.UNDER_REVIEW)
+
+
+class ReferenceCounter(models.Model):
+    """The last number given to a region's breaches in a year; locked while a number is taken, so
+    two people logging at once never get the same reference, and numbers are never reused."""
+
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="reference_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}: {self.last}"
+
+
+class BreachQuerySet(models.QuerySet["Breach"]):
+    def visible_to(self, user) -> BreachQuerySet:
+        """Regional leads and regional admins: their region. DCSs and LA workforce leads: breaches
+        where their LA is a party and those they reported (DCSs also those at a level where the
+        region's DCSs are responsible). MSP contacts: breaches where their MSP or one of its
+        agencies is a party, and those they reported. National admins: all. Observers: none."""
+        from accounts.roles import Role
+        from accounts.scope import access_for
+        from mou.models import Responsible
+        from msp.models import ChainMembership
+
+        q = Q(pk__in=[])
+        for m in access_for(user).memberships:
+            if m.role == Role.ADMIN and m.region_id is None:
+                return self.all()
+            if m.role in (Role.ADMIN, Role.REGIONAL_LEAD):
+                q |= Q(region_id=m.region_id)
+            elif m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD):
+                q |= Q(parties__local_authority_id=m.local_authority_id) | Q(reported_by=user)
+                if m.role == Role.DCS:
+                    q |= Q(
+                        region_id=m.local_authority.region_id,
+                        level__responsible=Responsible.REGION_DCS_BOARD,
+                    )
+            elif m.role == Role.MSP_CONTACT:
+                agencies = ChainMembership.objects.filter(msp_id=m.msp_id).values("agency_id")
+                q |= (
+                    Q(parties__msp_id=m.msp_id)
+                    | Q(parties__agency_id__in=agencies)
+                    | Q(reported_by=user)
+                )
+        return self.filter(pk__in=Breach.objects.filter(q).values("pk"))
+
+    def open(self) -> BreachQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+
+class Breach(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="breaches")
+    mou_version = models.ForeignKey("mou.MOUVersion", models.PROTECT, related_name="breaches")
+    rule = models.ForeignKey("mou.MOURule", models.PROTECT, related_name="breaches")
+    breach_type = models.CharField("Type of breach", max_length=24, choices=BreachType)
+    occurred_on = models.DateField("Date it happened")
+    description = models.TextField()
+    worker_reference = models.CharField(
+        "Worker reference (optional)",
+        max_length=40,
+        blank=True,
+        help_text="A pseudonymous reference at most, like an assignment number. Never a name.",
+    )
+    # For a rate breach: what was paid, and the cap in force on the day (copied, so history holds).
+    rate_paid = models.DecimalField(
+        "Hourly rate paid (£)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    job_type = models.CharField(max_length=32, choices=JobType, blank=True)
+    engagement_type = models.CharField(max_length=32, choices=EngagementType, blank=True)
+    cap_rate = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+
+    state = models.CharField(max_length=20, choices=BreachState, default=BreachState.REPORTED)
+    level = models.ForeignKey(
+        "mou.EscalationLevel",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="breaches",
+        help_text="The rung of the ladder the breach is on (none until it is accepted for review)",
+    )
+    due_on = models.DateField(null=True, blank=True, help_text="When the current stage is due")
+
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every change: a form posted against an older version is refused as stale.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = BreachQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=BreachState.values), name="breach_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(breach_type__in=BreachType.values), name="breach_type_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_on"]),
+            models.Index(fields=["region", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("breaches:detail", kwargs={"reference": self.reference})
+
+    @property
+    def excess(self):
+        if self.rate_paid is None or self.cap_rate is None:
+            return None
+        return self.rate_paid - self.cap_rate
+
+
+class BreachParty(models.Model):
+    """A party the breach is raised against: exactly one of an LA, an agency or an MSP."""
+
+    breach = models.ForeignKey(Breach, models.CASCADE, related_name="parties")
+    local_authority = models.ForeignKey(
+        "mou.LocalAuthority", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "msp.Agency", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    msp = models.ForeignKey("msp.MSP", models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(local_authority__isnull=False, agency__isnull=True, msp__isnull=True)
+                    | Q(local_authority__isnull=True, agency__isnull=False, msp__isnull=True)
+                    | Q(local_authority__isnull=True, agency__isnull=True, msp__isnull=False)
+                ),
+                name="breach_party_exactly_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.local_authority or self.agency or self.msp)
+
+    @property
+    def kind(self) -> str:
+        return (
+            "Local authority" if self.local_authority_id else "Agency" if self.agency_id else "MSP"
+        )
+
+
+class BreachEvidence(models.Model):
+    breach = models.ForeignKey(Breach, models.CASCADE, related_name="evidence")
+    file = models.FileField(
+        storage=private_storage, upload_to=upload_path("breach-evidence"), max_length=200
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventKind(models.TextChoices):
+    LOGGED = "logged", "Logged"
+    COMMENT = "comment", "Comment"
+    EVIDENCE = "evidence", "Evidence added"
+
+
+class BreachEvent(models.Model):
+    """Append-only timeline: every change to a breach, who made it and when."""
+
+    breach = models.ForeignKey(Breach, models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind)
+    from_state = models.CharField(max_length=20, choices=BreachState, blank=True)
+    to_state = models.CharField(max_length=20, choices=BreachState, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.breach}: {self.get_kind_display()}"

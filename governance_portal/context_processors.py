@@ -28,8 +28,13 @@ def _navigation(request: HttpRequest) -> list[dict]:
         ("Regions", "mou:region_list", ("mou:region_", "msp:escalation_")),
         ("Local authorities", "mou:local_authority_list", ("mou:local_authority_",)),
     ]
+    if access.roles() - {Role.OBSERVER}:
+        items.insert(1, ("Breaches", "breaches:list", ("breaches:",)))
     if access.roles() & {Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS, Role.LA_WORKFORCE_LEAD}:
-        items.insert(2, ("Cap exceptions", "cap_exceptions:register", ("cap_exceptions:",)))
+        items.insert(
+            3 if access.roles() - {Role.OBSERVER} else 2,
+            ("Cap exceptions", "cap_exceptions:register", ("cap_exceptions:",)),
+        )
     if access.can(Capability.MANAGE_PEOPLE):
         items.append(("People", "accounts:person_list", ("accounts:person_",)))
     items.append(("Your account", "accounts:account", ("accounts:account",)))

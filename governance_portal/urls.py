@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("mou.urls")),
     path("", include("msp.urls")),
     path("", include("cap_exceptions.urls")),
+    path("", include("breaches.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,7 +5,7 @@ import factory
 from accounts.models import Membership, User
 from accounts.roles import Role
 from mou.models import LocalAuthority, Region
-from msp.models import MSP, Agency, MSPContract
+from msp.models import MSP, Agency, ChainMembership, MSPContract
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -34,6 +34,16 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Agency {n} Ltd")
     company_number = factory.Sequence(lambda n: f"7{n:07d}")
+
+
+class ChainMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChainMembership
+
+    msp = factory.SubFactory(MSPFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    tier = 1
+    from_date = datetime.date(2025, 1, 1)
 
 
 class MSPContractFactory(factory.django.DjangoModelFactory):
@@ -145,3 +155,23 @@ def cap_exception(
         requested_by=requested_by,
     )
     return exception
+
+
+def logged_breach(la, *, reporter, occurred_on=None, rule_kind="notice_weeks", **extra):
+    """A breach logged through the service against `la`, under the version in force."""
+    from breaches import services
+    from mou.models import MOUVersion
+
+    occurred_on = occurred_on or datetime.date(2026, 3, 2)
+    version = MOUVersion.objects.in_force_in_region(la.region, on=occurred_on) or mou_version(
+        la.region.code
+    )
+    new = services.NewBreach(
+        rule=version.rules.get(kind=rule_kind),
+        breach_type=extra.pop("breach_type", "notice"),
+        occurred_on=occurred_on,
+        description="Notice period of one week given",
+        local_authorities=[la],
+        **extra,
+    )
+    return services.breach_log(new=new, actor=reporter)

@@ -48,6 +48,7 @@ class Context:
     review: object
     action: object
     exception: object
+    breach: object
 
     @classmethod
     def build(cls) -> Context:
@@ -79,7 +80,11 @@ class Context:
         action = ReviewAction.objects.create(
             review=review, description="x", owner="y", due_on=datetime.date(2026, 2, 1)
         )
+        from tests.factories import logged_breach
+
+        breach = logged_breach(local_authority("391"), reporter=outsider)
         return cls(
+            breach=breach,
             outsider=outsider,
             outsider_membership=outsider.memberships.get(),
             version=version,
@@ -159,6 +164,10 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "cap_exceptions:decide": lambda ctx: {"pk": ctx.exception.pk},
     "cap_exceptions:end_early": lambda ctx: {"pk": ctx.exception.pk},
     "cap_exceptions:renew": lambda ctx: {"renew_pk": ctx.exception.pk},
+    "breaches:detail": lambda ctx: {"reference": ctx.breach.reference},
+    "breaches:comment": lambda ctx: {"reference": ctx.breach.reference},
+    "breaches:evidence_add": lambda ctx: {"reference": ctx.breach.reference},
+    "breaches:evidence": lambda ctx: {"reference": ctx.breach.reference, "pk": 1},
 }
 
 # Sample values for the admin site's own parameters (every admin view refuses non-admins).

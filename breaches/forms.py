@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from django import forms
+
+from breaches.models import BreachType
+from governance_portal.forms import GovukDateField, GovukForm
+from governance_portal.uploads import UploadField
+from mou.models import EngagementType, JobType, LocalAuthority, MOURule
+from msp.models import MSP, Agency
+
+EVIDENCE_KINDS = ["pdf", "png", "jpeg", "docx", "xlsx", "csv"]
+
+
+class LogBreachForm(GovukForm):
+    occurred_on = GovukDateField(label="Date it happened", help_text="For example, 27 3 2026")
+    breach_type = forms.ChoiceField(
+        label="Type of breach",
+        choices=[("", "Choose a type"), *BreachType.choices],
+        error_messages={"required": "Choose the type of breach"},
+    )
+    rule = forms.ModelChoiceField(
+        queryset=MOURule.objects.none(),
+        label="Rule breached",
+        help_text="From the version of the MOU in force on the date it happened",
+        error_messages={
+            "required": "Choose the rule breached",
+            "invalid_choice": "Choose one of the rules listed",
+        },
+    )
+    local_authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.none(),
+        required=False,
+        label="Local authority concerned",
+        empty_label="None",
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.all(), required=False, label="Agency concerned", empty_label="None"
+    )
+    msp = forms.ModelChoiceField(
+        queryset=MSP.objects.all(), required=False, label="MSP concerned", empty_label="None"
+    )
+    description = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe what happened"},
+    )
+    worker_reference = forms.CharField(
+        label="Worker reference (optional)",
+        required=False,
+        max_length=40,
+        help_text="A pseudonymous reference at most, like an assignment number. Do not enter a worker's name.",
+    )
+    rate_paid = forms.DecimalField(
+        label="Hourly rate paid (£)",
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        min_value=0.01,
+        help_text="Only for a rate above the cap",
+        error_messages={
+            "invalid": "Enter the rate as a number, like 45.50",
+            "min_value": "The rate must be more than £0",
+        },
+    )
+    job_type = forms.ChoiceField(
+        label="Job type", required=False, choices=[("", "Not a rate breach"), *JobType.choices]
+    )
+    engagement_type = forms.ChoiceField(
+        label="Engagement type",
+        required=False,
+        choices=[("", "Not a rate breach"), *EngagementType.choices],
+    )
+    evidence = UploadField(kinds=EVIDENCE_KINDS, required=False, label="Evidence (optional)")
+    log_anyway = forms.BooleanField(
+        required=False, label="Log it anyway: the exception does not cover this breach"
+    )
+
+    def __init__(self, *args, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        rules = (
+            MOURule.objects.filter(
+                version__mou__region__in=regions, version__status__in=["active", "superseded"]
+            )
+            .select_related("version__mou__region")
+            .order_by("version__mou__region__name", "-version__effective_from", "order")
+        )
+        self.fields["rule"].queryset = rules
+        grouped: dict[str, list] = {}
+        for rule in rules:
+            label = f"{rule.version.mou.region.name} MOU {rule.version.label}"
+            text = (
+                rule.get_kind_display()
+                if rule.kind != "regional"
+                else f"Regional: {rule.wording[:60]}"
+            )
+            grouped.setdefault(label, []).append((rule.pk, text))
+        self.fields["rule"].choices = [("", "Choose the rule"), *grouped.items()]
+        las = (
+            LocalAuthority.objects.filter(region__in=regions)
+            .select_related("region")
+            .order_by("region__name", "name")
+        )
+        self.fields["local_authority"].queryset = las
+        by_region: dict[str, list] = {}
+        for la in las:
+            by_region.setdefault(la.region.name, []).append((la.pk, la.name))
+        self.fields["local_authority"].choices = [("", "None"), *by_region.items()]
+        self.fields["rate_paid"].widget.attrs.update(
+            {"class": "govuk-input--width-5", "inputmode": "decimal"}
+        )
+        self.fields["worker_reference"].widget.attrs["autocomplete"] = "off"
+
+
+class CommentForm(GovukForm):
+    text = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a comment"},
+    )
+
+
+class EvidenceForm(GovukForm):
+    file = UploadField(
+        kinds=EVIDENCE_KINDS, label="Add evidence", error_messages={"required": "Choose a file"}
+    )

@@ -1,0 +1,52 @@
+"""Who sees breaches and who may log them. Out of scope is 404 (including evidence and exports)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.scope import access_for
+from breaches.models import Breach
+from mou.models import Region
+
+
+def loggable_region_ids(user: User) -> set[int] | None:
+    """Regions where the person may log a breach (None: every region, for national admins):
+    regional leads and admins of the region, the DCS or workforce lead of one of its LAs, or an MSP
+    contact whose MSP has a current contract there."""
+    access = access_for(user)
+    regions: set[int] = set()
+    for m in access.memberships:
+        if m.role == Role.OBSERVER:
+            continue
+        covered = access.membership_region_ids(m)
+        if covered is None:
+            return None
+        regions |= covered
+    return regions
+
+
+def loggable_regions(user: User):
+    ids = loggable_region_ids(user)
+    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
+
+
+def can_log_in_region(user: User, region_id: int) -> bool:
+    ids = loggable_region_ids(user)
+    return ids is None or region_id in ids
+
+
+def breaches_visible_to(user: User):
+    return Breach.objects.visible_to(user)
+
+
+def get_breach_for_user(user: User, reference: str) -> Breach:
+    related = ("region", "mou_version", "rule", "level", "reported_by")
+    return get_object_or_404(
+        Breach.objects.visible_to(user).select_related(*related), reference=reference
+    )
+
+
+def can_see(user: User, breach: Breach) -> bool:
+    return Breach.objects.visible_to(user).filter(pk=breach.pk).exists()

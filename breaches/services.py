@@ -1,0 +1,179 @@
+"""Writes for breaches. Each checks who may make it (see breaches/permissions.py), runs in a
+transaction, adds an event to the breach's timeline, and emails only after commit."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from breaches.models import (
+    Breach,
+    BreachEvent,
+    BreachEvidence,
+    BreachParty,
+    BreachState,
+    BreachType,
+    EventKind,
+    ReferenceCounter,
+)
+from breaches.notifications import notify
+from breaches.permissions import can_log_in_region, can_see
+from governance_portal.uploads import safe_download_name
+from governance_portal.working_days import add_working_days
+from mou.models import LocalAuthority, MOURule, MOUVersion, PriceCap
+
+TRIAGE_WORKING_DAYS = 5
+
+
+@dataclass
+class NewBreach:
+    rule: MOURule
+    breach_type: str
+    occurred_on: datetime.date
+    description: str
+    worker_reference: str = ""
+    local_authorities: list[LocalAuthority] = field(default_factory=list)
+    agencies: list = field(default_factory=list)
+    msps: list = field(default_factory=list)
+    rate_paid: Decimal | None = None
+    job_type: str = ""
+    engagement_type: str = ""
+
+
+def _next_reference(region, year: int) -> str:
+    """The next reference for the region and year, e.g. LDN-2026-0042: the counter row is locked,
+    so two people logging at once get different numbers."""
+    ReferenceCounter.objects.get_or_create(region=region, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(region=region, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{region.code}-{year}-{counter.last:04d}"
+
+
+def cap_for(region, *, job_type: str, engagement_type: str, on: datetime.date) -> PriceCap | None:
+    return PriceCap.objects.in_force(
+        region=region, job_type=job_type, engagement_type=engagement_type, on=on
+    )
+
+
+@transaction.atomic
+def breach_log(*, new: NewBreach, actor: User, evidence=None) -> Breach:
+    """Log a breach against at least one party, with the rule of the MOU version in force in the
+    region on the day it happened."""
+    region = new.rule.version.mou.region
+    if not can_log_in_region(actor, region.pk):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if new.occurred_on > today:
+        errors["occurred_on"] = "The date it happened must be today or in the past"
+    version = MOUVersion.objects.in_force_in_region(region, on=new.occurred_on)
+    if version is None:
+        errors.setdefault(
+            "occurred_on", f"No {region.name} MOU was in force on {new.occurred_on:%-d %B %Y}"
+        )
+    elif new.rule.version_id != version.pk:
+        errors["rule"] = (
+            f"That rule is from version {new.rule.version.label}; on {new.occurred_on:%-d %B %Y} "
+            f"version {version.label} was in force. Choose one of its rules."
+        )
+    if not (new.local_authorities or new.agencies or new.msps):
+        errors["local_authorities"] = (
+            "Choose at least one party: a local authority, an agency or an MSP"
+        )
+    outside = [la for la in new.local_authorities if la.region_id != region.pk]
+    if outside:
+        errors["local_authorities"] = f"{outside[0]} is not in {region.name}"
+    cap = None
+    if new.breach_type == BreachType.RATE_ABOVE_CAP:
+        if new.rate_paid is None:
+            errors["rate_paid"] = "Enter the hourly rate paid"
+        if not new.job_type:
+            errors["job_type"] = "Select the job type"
+        if not new.engagement_type:
+            errors["engagement_type"] = "Select the engagement type"
+        if version is not None and new.job_type and new.engagement_type:
+            cap = cap_for(
+                region,
+                job_type=new.job_type,
+                engagement_type=new.engagement_type,
+                on=new.occurred_on,
+            )
+            if cap is None:
+                errors["job_type"] = (
+                    "The MOU in force then sets no cap for this job and engagement type"
+                )
+            elif new.rate_paid is not None and new.rate_paid <= cap.max_hourly_rate:
+                errors["rate_paid"] = (
+                    f"£{new.rate_paid} is not above the cap of £{cap.max_hourly_rate}"
+                )
+    if errors:
+        raise ValidationError(errors)
+    reported_on = timezone.localdate()
+    breach = Breach.objects.create(
+        reference=_next_reference(region, reported_on.year),
+        region=region,
+        mou_version=version,
+        rule=new.rule,
+        breach_type=new.breach_type,
+        occurred_on=new.occurred_on,
+        description=new.description.strip(),
+        worker_reference=new.worker_reference.strip(),
+        rate_paid=new.rate_paid if new.breach_type == BreachType.RATE_ABOVE_CAP else None,
+        job_type=new.job_type if cap else "",
+        engagement_type=new.engagement_type if cap else "",
+        cap_rate=cap.max_hourly_rate if cap else None,
+        state=BreachState.REPORTED,
+        due_on=add_working_days(reported_on, TRIAGE_WORKING_DAYS),
+        reported_by=actor,
+    )
+    BreachParty.objects.bulk_create(
+        [BreachParty(breach=breach, local_authority=la) for la in new.local_authorities]
+        + [BreachParty(breach=breach, agency=a) for a in new.agencies]
+        + [BreachParty(breach=breach, msp=m) for m in new.msps]
+    )
+    BreachEvent.objects.create(
+        breach=breach, kind=EventKind.LOGGED, to_state=BreachState.REPORTED, actor=actor
+    )
+    if evidence is not None:
+        _evidence_add(breach, evidence, actor)
+    transaction.on_commit(partial(notify, "logged", breach_id=breach.pk))
+    return breach
+
+
+def _evidence_add(breach: Breach, upload, actor: User) -> BreachEvidence:
+    item = BreachEvidence.objects.create(
+        breach=breach,
+        file=upload,
+        name=safe_download_name(upload.name),
+        kind=getattr(upload, "upload_kind", ""),
+        uploaded_by=actor,
+    )
+    BreachEvent.objects.create(breach=breach, kind=EventKind.EVIDENCE, actor=actor, note=item.name)
+    return item
+
+
+@transaction.atomic
+def breach_evidence_add(*, breach: Breach, upload, actor: User) -> BreachEvidence:
+    if not can_see(actor, breach):
+        raise PermissionDenied
+    return _evidence_add(breach, upload, actor)
+
+
+@transaction.atomic
+def breach_comment(*, breach: Breach, text: str, actor: User) -> BreachEvent:
+    """Anyone who can see a breach may comment on it."""
+    if not can_see(actor, breach):
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError({"text": "Enter a comment"})
+    return BreachEvent.objects.create(
+        breach=breach, kind=EventKind.COMMENT, actor=actor, note=text.strip()
+    )

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from breaches import services
+from breaches.filters import BreachFilter
+from breaches.forms import CommentForm, EvidenceForm, LogBreachForm
+from breaches.models import BreachParty, BreachType
+from breaches.permissions import breaches_visible_to, get_breach_for_user, loggable_regions
+from breaches.tables import BreachTable, state_tag
+from cap_exceptions.models import CapException
+from governance_portal.exports import csv_response
+from governance_portal.uploads import upload_response
+from mou.models import LocalAuthority
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            target = "local_authority" if name == "local_authorities" else name
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _new_breach(data: dict) -> services.NewBreach:
+    return services.NewBreach(
+        rule=data["rule"],
+        breach_type=data["breach_type"],
+        occurred_on=data["occurred_on"],
+        description=data["description"],
+        worker_reference=data["worker_reference"],
+        local_authorities=[data["local_authority"]] if data["local_authority"] else [],
+        agencies=[data["agency"]] if data["agency"] else [],
+        msps=[data["msp"]] if data["msp"] else [],
+        rate_paid=data["rate_paid"],
+        job_type=data["job_type"],
+        engagement_type=data["engagement_type"],
+    )
+
+
+def _covering_exception(data: dict) -> CapException | None:
+    """An approved, unexpired cap exception for the LA, job type and agency of a rate breach."""
+    if data["breach_type"] != BreachType.RATE_ABOVE_CAP or not (
+        data["local_authority"] and data["agency"] and data["job_type"]
+    ):
+        return None
+    return CapException.objects.covering(
+        local_authority=data["local_authority"],
+        job_type=data["job_type"],
+        agency=data["agency"],
+        on=data["occurred_on"],
+    ).first()
+
+
+@require_http_methods(["GET", "POST"])
+def log_breach(request: HttpRequest) -> HttpResponse:
+    regions = loggable_regions(request.user)
+    if not regions.exists():
+        raise PermissionDenied
+    form = LogBreachForm(request.POST or None, request.FILES or None, regions=regions)
+    covering = None
+    if form.is_valid():
+        covering = _covering_exception(form.cleaned_data)
+        if covering is not None and not form.cleaned_data["log_anyway"]:
+            form.add_error(
+                "log_anyway",
+                f"{covering.reference} is an approved exception to the cap for this "
+                f"local authority, job type and agency until {covering.expires_on:%-d %B %Y}. "
+                "Tick the box if this breach is not covered by it.",
+            )
+        else:
+            try:
+                breach = services.breach_log(
+                    new=_new_breach(form.cleaned_data),
+                    actor=request.user,
+                    evidence=form.cleaned_data["evidence"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request, f"Breach {breach.reference} logged. The regional leads have been told."
+                )
+                return redirect(breach)
+    return render(request, "breaches/log.html", {"form": form, "covering": covering})
+
+
+def _visible_las(request: HttpRequest):
+    regions = loggable_regions(request.user)
+    return LocalAuthority.objects.filter(region__in=regions).order_by("name")
+
+
+def _list_queryset(request: HttpRequest):
+    return breaches_visible_to(request.user).prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=BreachParty.objects.select_related("local_authority", "agency", "msp"),
+        )
+    )
+
+
+class BreachListView(SingleTableMixin, FilterView):
+    table_class = BreachTable
+    filterset_class = BreachFilter
+    template_name = "breaches/list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return _list_queryset(self.request)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "local_authorities": _visible_las(self.request),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_log"] = loggable_regions(self.request.user).exists()
+        context["export_query"] = self.request.GET.urlencode()
+        return context
+
+
+@require_GET
+def breach_export(request: HttpRequest) -> HttpResponse:
+    """Exactly the filtered rows the person may see, as CSV."""
+    breaches = BreachFilter(
+        request.GET, queryset=_list_queryset(request), local_authorities=_visible_las(request)
+    ).qs
+    header = ["Reference", "Type", "Against", "Happened", "Reported", "State", "Due"]
+    rows = [
+        [
+            b.reference,
+            b.get_breach_type_display(),
+            "; ".join(str(p) for p in b.parties.all()),
+            b.occurred_on,
+            b.reported_at.date(),
+            b.get_state_display(),
+            b.due_on,
+        ]
+        for b in breaches
+    ]
+    return csv_response("breaches", header, rows)
+
+
+@require_GET
+def breach_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    breach = get_breach_for_user(request.user, reference)
+    return render(
+        request,
+        "breaches/detail.html",
+        {
+            "breach": breach,
+            "state_tag": state_tag(breach),
+            "parties": breach.parties.select_related("local_authority", "agency", "msp"),
+            "evidence": breach.evidence.all(),
+            "events": breach.events.select_related("actor"),
+            "comment_form": CommentForm(),
+            "evidence_form": EvidenceForm(),
+        },
+    )
+
+
+@require_POST
+def breach_comment(request: HttpRequest, reference: str) -> HttpResponse:
+    breach = get_breach_for_user(request.user, reference)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.breach_comment(breach=breach, text=form.cleaned_data["text"], actor=request.user)
+        messages.success(request, "Comment added")
+        return redirect(breach)
+    return render(request, "breaches/comment_error.html", {"breach": breach, "form": form})
+
+
+@require_POST
+def breach_evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
+    breach = get_breach_for_user(request.user, reference)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.breach_evidence_add(
+            breach=breach, upload=form.cleaned_data["file"], actor=request.user
+        )
+        messages.success(request, "Evidence added")
+        return redirect(breach)
+    return render(
+        request, "breaches/comment_error.html", {"breach": breach, "form": form, "upload": True}
+    )
+
+
+@require_GET
+def breach_evidence(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    breach = get_breach_for_user(request.user, reference)
+    item = get_object_or_404(breach.evidence.all(), pk=pk)
+    return upload_response(item.file, download_name=item.name, kind=item.kind or None)
