@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from breaches.models import BreachType
+from breaches.models import BreachType, Outcome, OutcomeAction
 from governance_portal.forms import GovukDateField, GovukForm
 from governance_portal.uploads import UploadField
 from mou.models import EngagementType, JobType, LocalAuthority, MOURule
@@ -123,3 +123,55 @@ class EvidenceForm(GovukForm):
     file = UploadField(
         kinds=EVIDENCE_KINDS, label="Add evidence", error_messages={"required": "Choose a file"}
     )
+
+
+class ActionForm(GovukForm):
+    """One form for every workflow action; fields that an action does not use are removed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    party = forms.ModelChoiceField(
+        queryset=None, label="Who should reply", empty_label=None, required=False
+    )
+    reply_due_on = GovukDateField(
+        label="Reply by", required=False, help_text="Leave empty for 10 working days from today"
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect, required=False
+    )
+    outcome_actions = forms.MultipleChoiceField(
+        label="Actions taken",
+        choices=OutcomeAction.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    NOTE_LABELS = {
+        "close_not_breach": "Why this is not a breach",
+        "withdraw": "Why you are withdrawing it",
+        "escalate": "Why it needs escalating",
+        "reopen": "Why it is reopened",
+        "reply": "The reply",
+        "resolve": "Notes on the outcome",
+        "request_reply": "What you are asking them (optional)",
+    }
+
+    def __init__(self, *args, action: str, breach, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["party"].queryset = breach.parties.select_related(
+            "local_authority", "agency", "msp"
+        )
+        if action != "request_reply":
+            del self.fields["party"], self.fields["reply_due_on"]
+        if action != "resolve":
+            del self.fields["outcome"], self.fields["outcome_actions"]
+        else:
+            self.fields["outcome"].required = True
+            self.fields["outcome"].error_messages["required"] = "Select the outcome"
+        self.fields["note"].label = self.NOTE_LABELS.get(action, "Note (optional)")
+        if action in ("close_not_breach", "withdraw", "escalate", "reopen", "reply"):
+            self.fields["note"].required = True
+            self.fields["note"].error_messages["required"] = (
+                f"Enter {self.fields['note'].label[0].lower()}{self.fields['note'].label[1:]}"
+            )

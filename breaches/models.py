@@ -38,6 +38,21 @@ class BreachState(models.TextChoices):
 OPEN_STATES = (BreachState.REPORTED, BreachState.AWAITING_RESPONSE, BreachState.UNDER_REVIEW)
 
 
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class OutcomeAction(models.TextChoices):
+    ADVICE = "advice", "Advice given"
+    FORMAL_WARNING = "formal_warning", "Formal warning"
+    STANDING_CHANGED = "standing_changed", "Agency standing changed in the region"
+    NOT_RE_PLACED = "not_re_placed", "Worker not to be re-placed"
+    COSTS_RECOVERED = "costs_recovered", "Costs recovered"
+    OTHER = "other", "Other"
+
+
 class ReferenceCounter(models.Model):
     """The last number given to a region's breaches in a year; locked while a number is taken, so
     two people logging at once never get the same reference, and numbers are never reused."""
@@ -124,6 +139,24 @@ class Breach(models.Model):
         help_text="The rung of the ladder the breach is on (none until it is accepted for review)",
     )
     due_on = models.DateField(null=True, blank=True, help_text="When the current stage is due")
+    stage_started_on = models.DateField(null=True, blank=True)
+    # Right to reply: while a party is asked to reply, the level's clock stops and keeps its days.
+    awaiting_party = models.ForeignKey(
+        "BreachParty", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reply_due_on = models.DateField(null=True, blank=True)
+    clock_stopped_on = models.DateField(null=True, blank=True)
+    days_left_when_stopped = models.PositiveSmallIntegerField(null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(default=0)
+    # Reminders and the top-level flag are sent once per stage (the key names the stage).
+    reminded_for = models.CharField(max_length=40, blank=True)
+    overdue_at_top = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+    outcome_actions = models.CharField(
+        max_length=200, blank=True, help_text="Comma-separated OutcomeAction values"
+    )
+    outcome_notes = models.TextField(blank=True)
+    working_days_taken = models.PositiveIntegerField(null=True, blank=True)
 
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
@@ -153,6 +186,10 @@ class Breach(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("breaches:detail", kwargs={"reference": self.reference})
+
+    @property
+    def outcome_action_labels(self) -> list[str]:
+        return [OutcomeAction(a).label for a in self.outcome_actions.split(",") if a]
 
     @property
     def excess(self):
@@ -217,6 +254,19 @@ class EventKind(models.TextChoices):
     LOGGED = "logged", "Logged"
     COMMENT = "comment", "Comment"
     EVIDENCE = "evidence", "Evidence added"
+    ACCEPTED = "accepted", "Accepted for review"
+    CLOSED_NOT_BREACH = "closed_not_breach", "Closed as not a breach"
+    WITHDRAWN = "withdrawn", "Withdrawn by the reporter"
+    REPLY_REQUESTED = "reply_requested", "Reply requested"
+    REPLIED = "replied", "Reply received"
+    REPLY_MISSED = "reply_missed", "Reply deadline missed"
+    ESCALATED = "escalated", "Escalated"
+    LEVEL_SKIPPED = "level_skipped", "Level passed over"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+    REMINDER = "reminder", "Reminder sent"
+    OVERDUE_AT_TOP = "overdue_at_top", "Overdue at the top level"
 
 
 class BreachEvent(models.Model):
@@ -226,6 +276,7 @@ class BreachEvent(models.Model):
     kind = models.CharField(max_length=24, choices=EventKind)
     from_state = models.CharField(max_length=20, choices=BreachState, blank=True)
     to_state = models.CharField(max_length=20, choices=BreachState, blank=True)
+    to_level = models.PositiveSmallIntegerField(null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -10,7 +10,26 @@ from accounts.roles import Role
 from accounts.selectors import people_holding
 from breaches.models import Breach
 
-SUBJECTS = {"logged": "Breach {ref} logged: {type}"}
+SUBJECTS = {
+    "logged": "Breach {ref} logged: {type}",
+    "accepted": "Breach {ref} accepted for review",
+    "reply_requested": "Breach {ref}: a reply is needed by {reply_due}",
+    "replied": "Breach {ref}: reply received",
+    "escalated": "Breach {ref} escalated to {level}",
+    "resolved": "Breach {ref} resolved",
+    "reminder": "Reminder: breach {ref} is due on {due}",
+    "overdue": "Breach {ref} is overdue at the top level",
+}
+MESSAGES = {
+    "logged": "A breach of the {region} MOU has been logged by {reporter}.",
+    "accepted": "The regional leads have accepted breach {ref} for review.",
+    "reply_requested": "{party} is asked to reply to breach {ref} by {reply_due}.",
+    "replied": "A reply to breach {ref} has been received; the review continues.",
+    "escalated": "Breach {ref} is now at level {level}.",
+    "resolved": "Breach {ref} has been resolved: {outcome}.",
+    "reminder": "Breach {ref} is due on {due}.",
+    "overdue": "Breach {ref} is overdue at the top of the escalation ladder.",
+}
 
 
 def recipients(kind: str, breach: Breach) -> list[str]:
@@ -20,6 +39,17 @@ def recipients(kind: str, breach: Breach) -> list[str]:
 
     people = [breach.reported_by, *people_holding(Role.REGIONAL_LEAD, region_id=breach.region_id)]
     parties = list(breach.parties.all())
+    people += responsible_people(breach, parties)
+    if (
+        kind == "reply_requested"
+        and breach.awaiting_party
+        and breach.awaiting_party.local_authority_id
+    ):
+        la_id = breach.awaiting_party.local_authority_id
+        people += [
+            *people_holding(Role.LA_WORKFORCE_LEAD, local_authority_id=la_id),
+            *people_holding(Role.DCS, local_authority_id=la_id),
+        ]
     msp_ids = {p.msp_id for p in parties if p.msp_id}
     agency_ids = {p.agency_id for p in parties if p.agency_id}
     msp_ids |= set(
@@ -32,20 +62,66 @@ def recipients(kind: str, breach: Breach) -> list[str]:
     return sorted({p.email for p in people if p.is_active})
 
 
+def responsible_people(breach: Breach, parties) -> list:
+    """The people responsible at the breach's current level."""
+    from accounts.models import User
+    from mou.models import Responsible
+
+    level = breach.level
+    if level is None:
+        return []
+    if level.responsible == Responsible.LA_DCS:
+        la_ids = [p.local_authority_id for p in parties if p.local_authority_id]
+        return list(
+            User.objects.filter(
+                memberships__role=Role.DCS,
+                memberships__local_authority_id__in=la_ids,
+                is_active=True,
+            )
+        )
+    if level.responsible == Responsible.REGION_DCS_BOARD:
+        return list(
+            User.objects.filter(
+                memberships__role=Role.DCS,
+                memberships__local_authority__region_id=breach.region_id,
+                is_active=True,
+            )
+        )
+    if level.responsible == Responsible.NATIONAL_TEAM:
+        return list(
+            User.objects.filter(
+                memberships__role=Role.ADMIN, memberships__region__isnull=True, is_active=True
+            )
+        )
+    return []
+
+
 def notify(kind: str, *, breach_id: int) -> None:
-    breach = Breach.objects.select_related("region", "reported_by", "rule").get(pk=breach_id)
+    breach = Breach.objects.select_related(
+        "region", "reported_by", "rule", "level", "awaiting_party"
+    ).get(pk=breach_id)
     to = recipients(kind, breach)
     if not to:
         return
+    words = {
+        "ref": breach.reference,
+        "type": breach.get_breach_type_display().lower(),
+        "region": breach.region.name,
+        "reporter": breach.reported_by,
+        "party": breach.awaiting_party or "A party",
+        "reply_due": f"{breach.reply_due_on:%-d %B %Y}" if breach.reply_due_on else "",
+        "level": f"{breach.level.order}, {breach.level.name}" if breach.level else "",
+        "outcome": breach.get_outcome_display().lower() if breach.outcome else "",
+        "due": f"{breach.due_on:%-d %B %Y}" if breach.due_on else "",
+    }
     context = {
         "kind": kind,
         "breach": breach,
+        "message": MESSAGES[kind].format(**words),
         "link": settings.PORTAL_BASE_URL.rstrip("/") + breach.get_absolute_url(),
     }
     message = EmailMultiAlternatives(
-        subject=SUBJECTS[kind].format(
-            ref=breach.reference, type=breach.get_breach_type_display().lower()
-        ),
+        subject=SUBJECTS[kind].format(**words),
         body=render_to_string("breaches/email/notice.txt", context),
         to=to,
     )

@@ -42,7 +42,7 @@ def breaches_visible_to(user: User):
 
 
 def get_breach_for_user(user: User, reference: str) -> Breach:
-    related = ("region", "mou_version", "rule", "level", "reported_by")
+    related = ("region", "mou_version", "rule", "level", "reported_by", "awaiting_party")
     return get_object_or_404(
         Breach.objects.visible_to(user).select_related(*related), reference=reference
     )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("breaches/<str:reference>/comments/", views.breach_comment, name="comment"),
     path("breaches/<str:reference>/evidence/", views.breach_evidence_add, name="evidence_add"),
     path("breaches/<str:reference>/evidence/<int:pk>/", views.breach_evidence, name="evidence"),
+    path("breaches/<str:reference>/<str:action>/", views.breach_action, name="action"),
 ]

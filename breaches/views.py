@@ -3,21 +3,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from breaches import services
+from breaches import services, workflow
 from breaches.filters import BreachFilter
-from breaches.forms import CommentForm, EvidenceForm, LogBreachForm
-from breaches.models import BreachParty, BreachType
+from breaches.forms import ActionForm, CommentForm, EvidenceForm, LogBreachForm
+from breaches.models import Breach, BreachParty, BreachType
 from breaches.permissions import breaches_visible_to, get_breach_for_user, loggable_regions
 from breaches.tables import BreachTable, state_tag
+from breaches.workflow import ACTIONS, allowed_actions
 from cap_exceptions.models import CapException
 from governance_portal.exports import csv_response
 from governance_portal.uploads import upload_response
+from governance_portal.working_days import working_days_between
 from mou.models import LocalAuthority
 
 
@@ -165,8 +168,33 @@ def breach_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "events": breach.events.select_related("actor"),
             "comment_form": CommentForm(),
             "evidence_form": EvidenceForm(),
+            "actions": allowed_actions(request.user, breach),
+            "deadline": deadline_in_words(breach),
         },
     )
+
+
+def deadline_in_words(breach: Breach) -> str:
+    """'Due in 3 working days', 'Overdue by 2 working days', or why the clock is stopped."""
+    today = timezone.localdate()
+    if breach.state == "awaiting_response" and breach.reply_due_on:
+        return (
+            f"Clock stopped: awaiting a reply from {breach.awaiting_party} until "
+            f"{breach.reply_due_on:%-d %B %Y}"
+        )
+    if breach.due_on is None:
+        return ""
+    if breach.state == "reported":
+        stage = "Triage"
+    elif breach.level:
+        stage = f"Level {breach.level.order} ({breach.level.name})"
+    else:
+        stage = "Stage"
+    if breach.due_on >= today:
+        days = working_days_between(today, breach.due_on)
+        return f"{stage}: due in {days} working day{'s' if days != 1 else ''}, by {breach.due_on:%-d %B %Y}"
+    days = working_days_between(breach.due_on, today)
+    return f"{stage}: overdue by {days} working day{'s' if days != 1 else ''} (was due {breach.due_on:%-d %B %Y})"
 
 
 @require_POST
@@ -200,3 +228,38 @@ def breach_evidence(request: HttpRequest, reference: str, pk: int) -> HttpRespon
     breach = get_breach_for_user(request.user, reference)
     item = get_object_or_404(breach.evidence.all(), pk=pk)
     return upload_response(item.file, download_name=item.name, kind=item.kind or None)
+
+
+@require_http_methods(["GET", "POST"])
+def breach_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    breach = get_breach_for_user(request.user, reference)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    if spec not in allowed_actions(request.user, breach) and request.method == "GET":
+        raise PermissionDenied
+    form = ActionForm(
+        request.POST or None, initial={"version": breach.version}, action=action, breach=breach
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            breach = workflow.breach_act(
+                breach=breach,
+                action=action,
+                actor=request.user,
+                note=data.get("note", ""),
+                expected_version=data["version"],
+                party=data.get("party"),
+                reply_due_on=data.get("reply_due_on"),
+                outcome=data.get("outcome", ""),
+                outcome_actions=data.get("outcome_actions") or [],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"{breach.reference} is now {breach.get_state_display().lower()}"
+            )
+            return redirect(breach)
+    return render(request, "breaches/action.html", {"breach": breach, "form": form, "spec": spec})

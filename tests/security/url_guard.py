@@ -168,6 +168,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "breaches:comment": lambda ctx: {"reference": ctx.breach.reference},
     "breaches:evidence_add": lambda ctx: {"reference": ctx.breach.reference},
     "breaches:evidence": lambda ctx: {"reference": ctx.breach.reference, "pk": 1},
+    "breaches:action": lambda ctx: {"reference": ctx.breach.reference, "action": "accept"},
 }
 
 # Sample values for the admin site's own parameters (every admin view refuses non-admins).
