@@ -219,7 +219,7 @@ def _move_to_level(
 
 def _locked(breach: Breach, expected_version: int | None) -> Breach:
     locked = (
-        Breach.objects.select_for_update()
+        Breach.objects.select_for_update(of=("self",))
         .select_related("level", "mou_version", "awaiting_party")
         .get(pk=breach.pk)
     )

@@ -171,7 +171,7 @@ def exception_request(
 
 def _locked(exception: CapException) -> CapException:
     return (
-        CapException.objects.select_for_update()
+        CapException.objects.select_for_update(of=("self",))
         .select_related("local_authority__region", "mou_version", "requested_by")
         .get(pk=exception.pk)
     )
