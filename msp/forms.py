@@ -124,6 +124,12 @@ class StandingForm(GovukForm):
         error_messages={"required": "Enter the reason for the decision"},
     )
     decided_on = GovukDateField(label="Date decided")
+    breach_reference = forms.CharField(
+        label="Breach that led to it (optional)",
+        required=False,
+        max_length=20,
+        help_text="Its reference, like LDN-2026-0042",
+    )
 
 
 class ReviewForm(GovukModelForm):

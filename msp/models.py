@@ -230,6 +230,14 @@ class AgencyStanding(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
     )
+    breach = models.ForeignKey(
+        "breaches.Breach",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agency_standings",
+        help_text="The breach that led to the decision, where there is one",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -119,6 +119,7 @@ def standing_set(
     reason: str,
     decided_on: datetime.date,
     actor: User | None,
+    breach_reference: str = "",
 ) -> AgencyStanding:
     """Record a decision about an agency's standing in a region (the latest decision counts)."""
     require_region_manager(actor, region.pk)
@@ -128,6 +129,17 @@ def standing_set(
         )
     if status not in StandingStatus.values:
         raise ValidationError({"status": "Select the agency's standing"})
+    breach = None
+    if breach_reference.strip():
+        from breaches.models import Breach
+
+        breach = Breach.objects.filter(
+            reference__iexact=breach_reference.strip(), region=region
+        ).first()
+        if breach is None:
+            raise ValidationError(
+                {"breach_reference": f"There is no breach {breach_reference.strip()} in {region}"}
+            )
     standing = AgencyStanding(
         agency=agency,
         region=region,
@@ -135,6 +147,7 @@ def standing_set(
         reason=reason.strip(),
         decided_on=decided_on,
         decided_by=actor,
+        breach=breach,
     )
     standing._history_user = actor
     standing.full_clean()

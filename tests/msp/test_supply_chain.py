@@ -410,3 +410,31 @@ def test_every_change_is_kept_in_history(regional_lead):
         MSP.history.filter(id=msp.pk).values_list("history_type", "framework", "history_user")
     )
     assert records == [("~", "New framework", regional_lead.pk), ("+", "", regional_lead.pk)]
+
+
+def test_a_standing_can_point_at_the_breach_that_led_to_it(regional_lead, london, reference_data):
+    from tests.factories import logged_breach, mou_version
+
+    mou_version("LDN")
+    breach = logged_breach(local_authority("202"), reporter=regional_lead)
+    agency = AgencyFactory()
+    with pytest.raises(ValidationError, match="There is no breach NE-2026-0001 in London"):
+        services.standing_set(
+            agency=agency,
+            region=london,
+            status="warned",
+            reason="x",
+            decided_on=D(2026, 1, 1),
+            actor=regional_lead,
+            breach_reference="NE-2026-0001",
+        )
+    standing = services.standing_set(
+        agency=agency,
+        region=london,
+        status="warned",
+        reason="x",
+        decided_on=D(2026, 1, 1),
+        actor=regional_lead,
+        breach_reference=breach.reference.lower(),
+    )
+    assert standing.breach == breach
