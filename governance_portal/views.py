@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import ROLE_DESCRIPTIONS, Capability
 from accounts.scope import access_for
+from breaches.selectors import home_queues
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "scope": access.scope,
             "can_manage_people": access.can(Capability.MANAGE_PEOPLE),
+            "queues": home_queues(request.user),
         },
     )
 

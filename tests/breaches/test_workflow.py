@@ -336,3 +336,35 @@ def test_the_page_shows_only_the_persons_actions_and_the_deadline_in_words(
         {"version": breach.version, "note": "x"},
     )
     assert "changed while you were looking at it" in stale.content.decode()
+
+
+def test_home_shows_each_person_what_needs_them(
+    client, breach, regional_lead, dcs, django_assert_max_num_queries
+):
+    client.force_login(regional_lead)
+    queues = dict(client.get("/").context["queues"])
+    assert queues["New reports to triage"] == [breach]
+    breach = _act(breach, "accept", regional_lead, today=D(2027, 1, 4))
+    _act(breach, "escalate", regional_lead, today=D(2027, 1, 4))  # level 2: the DCS of Camden
+    client.force_login(dcs)
+    queues = dict(client.get("/").context["queues"])
+    assert [b.reference for b in queues["Escalated to you as DCS"]] == [breach.reference]
+
+
+def test_home_keeps_a_fixed_query_count(client, version, regional_lead):
+    client.force_login(regional_lead)
+    client.get("/")
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/")
+        return len(ctx.captured_queries)
+
+    logged_breach(local_authority("202"), reporter=regional_lead)
+    before = count()
+    for _ in range(12):
+        logged_breach(local_authority("204"), reporter=regional_lead)
+    assert count() == before

@@ -12,6 +12,7 @@ DEMO_STEPS = [
     "accounts.demo.seed",
     "accounts.demo.seed_escalation_contact",
     "cap_exceptions.demo.seed",
+    "breaches.demo.seed",
 ]
 
 

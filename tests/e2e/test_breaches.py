@@ -1,0 +1,107 @@
+"""Breaches in the browser: log, ask for a reply, reply, resolve; and automatic escalation."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from breaches.models import Breach
+from breaches.workflow import breach_act
+from tests.e2e.conftest import assert_accessible
+from tests.factories import local_authority, logged_breach, mou_version, person_with_role, region
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_log_ask_the_la_to_reply_reply_and_resolve_with_a_formal_warning(
+    live_server, signed_in_page, tmp_path
+):
+    mou_version("LDN")
+    camden = local_authority("202")
+    lead = person_with_role(Role.REGIONAL_LEAD, region=region("LDN"))
+    workforce = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=camden)
+    evidence = tmp_path / "notice-letter.pdf"
+    evidence.write_bytes(b"%PDF-1.7\n% notice letter\n%%EOF\n")
+
+    page = signed_in_page(person=lead)
+    page.get_by_role("link", name="Breaches", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Log a breach").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Log breach").click()  # nothing filled in
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the type of breach")
+    assert_accessible(page)
+    page.locator("#id_occurred_on_0").fill("2")
+    page.locator("#id_occurred_on_1").fill("3")
+    page.locator("#id_occurred_on_2").fill("2026")
+    page.get_by_label("Type of breach").select_option(label="Notice period not kept")
+    page.get_by_label("Rule breached").select_option(label="Notice period")
+    page.get_by_label("Local authority concerned").select_option(label="Camden")
+    page.get_by_label("What happened").fill("The assignment ended with one week's notice.")
+    page.get_by_label("Evidence (optional)").set_input_files(str(evidence))
+    page.get_by_role("button", name="Log breach").click()
+    expect(page.get_by_role("heading", name="Breach LDN-")).to_be_visible()
+    expect(page.locator("#deadline")).to_contain_text("Triage: due in 5 working days")
+    expect(page.get_by_role("link", name="notice-letter.pdf")).to_be_visible()
+    assert_accessible(page)
+    reference = Breach.objects.get().reference
+
+    page.get_by_role("button", name="Accept for review").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Accept for review").click()
+    expect(page.locator("#deadline")).to_contain_text("Level 1 (Regional workforce group)")
+    page.get_by_role("button", name="Ask a party to reply").click()
+    page.get_by_role("button", name="Ask a party to reply").click()
+    expect(page.locator("#deadline")).to_contain_text("Clock stopped: awaiting a reply from Camden")
+    assert_accessible(page)
+
+    page = signed_in_page(person=workforce)
+    expect(page.locator("#main-content")).to_contain_text("Your local authority is asked to reply")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("button", name="Reply").click()
+    assert_accessible(page)
+    page.get_by_label("The reply").fill("The worker asked to leave early; we agreed in writing.")
+    page.get_by_role("button", name="Reply").click()
+    expect(page.locator("#events")).to_contain_text("Reply received")
+    assert_accessible(page)
+
+    page = signed_in_page(person=lead)
+    page.goto(f"{live_server.url}/breaches/{reference}/")
+    page.get_by_role("button", name="Resolve").click()
+    page.get_by_label("Upheld", exact=True).check()
+    page.get_by_label("Formal warning").check()
+    page.get_by_label("Notes on the outcome").fill("Warning letter sent to the agency.")
+    page.get_by_role("button", name="Resolve").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"{reference} is now resolved"
+    )
+    expect(page.locator("#main-content")).to_contain_text("Upheld: formal warning")
+    assert_accessible(page)
+
+
+def test_an_overdue_breach_is_escalated_by_the_command_and_reaches_the_dcs_home_page(
+    live_server, signed_in_page
+):
+    mou_version("LDN")
+    camden = local_authority("202")
+    lead = person_with_role(Role.REGIONAL_LEAD, region=region("LDN"))
+    dcs = person_with_role(Role.DCS, local_authority=camden)
+    breach = logged_breach(camden, reporter=lead)
+    breach_act(
+        breach=breach, action="accept", actor=lead, today=datetime.date(2027, 1, 4)
+    )  # due 18 January
+    out = StringIO()
+    call_command("escalate_overdue_breaches", "--as-of", "2027-01-19", stdout=out)
+    assert f"Did escalate {breach.reference}" in out.getvalue()
+
+    page = signed_in_page(person=dcs)
+    queue = page.locator("#main-content")
+    expect(queue).to_contain_text("Escalated to you as DCS (1)")
+    assert_accessible(page)
+    page.get_by_role("link", name=breach.reference).click()
+    expect(page.locator("#events")).to_contain_text("Escalated automatically: the deadline passed")
+    expect(page.get_by_role("button", name="Resolve")).to_be_visible()
+    assert_accessible(page)
