@@ -1,7 +1,9 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
-from breaches.models import Breach, BreachState, BreachType
+from breaches.models import OPEN_STATES, Breach, BreachState, BreachType
+from msp.models import MSP, Agency
 
 
 class BreachFilter(django_filters.FilterSet):
@@ -19,6 +21,27 @@ class BreachFilter(django_filters.FilterSet):
         method="filter_la",
         to_field_name="la_code",
     )
+    level = django_filters.ChoiceFilter(
+        choices=[(str(n), f"Level {n}") for n in range(1, 7)],
+        label="Escalation level",
+        empty_label="Any level",
+        method="filter_level",
+    )
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(),
+        label="Agency",
+        empty_label="Any agency",
+        method="filter_agency",
+    )
+    msp = django_filters.ModelChoiceFilter(
+        queryset=MSP.objects.all(), label="MSP", empty_label="Any MSP", method="filter_msp"
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("yes", "Overdue only")],
+        label="Overdue",
+        empty_label="Overdue or not",
+        method="filter_overdue",
+    )
     occurred_from = django_filters.DateFilter(
         field_name="occurred_on",
         lookup_expr="gte",
@@ -34,7 +57,18 @@ class BreachFilter(django_filters.FilterSet):
 
     class Meta:
         model = Breach
-        fields = ["q", "state", "breach_type", "local_authority", "occurred_from", "occurred_to"]
+        fields = [
+            "q",
+            "state",
+            "level",
+            "breach_type",
+            "local_authority",
+            "agency",
+            "msp",
+            "overdue",
+            "occurred_from",
+            "occurred_to",
+        ]
 
     def __init__(self, *args, local_authorities, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -45,3 +79,20 @@ class BreachFilter(django_filters.FilterSet):
 
     def filter_la(self, queryset, name, value):
         return queryset.filter(parties__local_authority=value).distinct()
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(level__order=int(value))
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(parties__agency=value).distinct()
+
+    def filter_msp(self, queryset, name, value):
+        return queryset.filter(parties__msp=value).distinct()
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        late_stage = Q(state__in=OPEN_STATES, due_on__lt=today) & ~Q(
+            state=BreachState.AWAITING_RESPONSE
+        )
+        late_reply = Q(state=BreachState.AWAITING_RESPONSE, reply_due_on__lt=today)
+        return queryset.filter(late_stage | late_reply)

@@ -369,3 +369,26 @@ def test_list_and_breach_page_keep_a_fixed_query_count(
     after_page, response = _count(client, against_camden.get_absolute_url())
     assert len(response.context["events"]) == 21
     assert (after_list, after_page) == (before_list, before_page)
+
+
+def test_the_list_filters_by_level_agency_msp_and_overdue(client, london_mou, regional_lead):
+    from breaches.workflow import breach_act
+
+    agency, msp = AgencyFactory(), MSPFactory()
+    late = services.breach_log(new=_new(london_mou, agencies=[agency]), actor=regional_lead)
+    breach_act(
+        breach=late, action="accept", actor=regional_lead, today=D(2026, 1, 5)
+    )  # due 19 January 2026
+    other = services.breach_log(new=_new(london_mou, msps=[msp]), actor=regional_lead)
+    client.force_login(regional_lead)
+
+    def shown(**query):
+        return [
+            b.reference for b in client.get(reverse("breaches:list"), query).context["table"].data
+        ]
+
+    assert shown(level="1") == [late.reference]
+    assert shown(agency=agency.pk) == [late.reference]
+    assert shown(msp=msp.pk) == [other.reference]
+    assert shown(overdue="yes") == [late.reference]
+    assert shown(q=other.reference.lower()) == [other.reference]

@@ -79,3 +79,14 @@ def test_the_date_input_gives_a_date_or_a_clear_message(day, month, year):
         messages = []
     assert all(m.startswith("Date signed must") for m in messages)
     assert value is None or isinstance(value, datetime.date)
+
+
+@FUZZ
+@given(query=TYPED, state=TYPED, level=TYPED, overdue=TYPED, start=TYPED)
+def test_breach_search_never_fails(client, regional_lead, query, state, level, overdue, start):
+    client.force_login(regional_lead)
+    response = client.get(
+        reverse("breaches:list"),
+        {"q": query, "state": state, "level": level, "overdue": overdue, "occurred_from": start},
+    )
+    assert response.status_code in (200, 404)
