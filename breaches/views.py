@@ -194,6 +194,8 @@ def deadline_in_words(breach: Breach) -> str:
         days = working_days_between(today, breach.due_on)
         return f"{stage}: due in {days} working day{'s' if days != 1 else ''}, by {breach.due_on:%-d %B %Y}"
     days = working_days_between(breach.due_on, today)
+    if days == 0:  # due on the last working day, and today is not one
+        return f"{stage}: overdue (was due {breach.due_on:%-d %B %Y})"
     return f"{stage}: overdue by {days} working day{'s' if days != 1 else ''} (was due {breach.due_on:%-d %B %Y})"
 
 

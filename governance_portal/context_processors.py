@@ -37,7 +37,6 @@ def _navigation(request: HttpRequest) -> list[dict]:
         )
     if access.can(Capability.MANAGE_PEOPLE):
         items.append(("People", "accounts:person_list", ("accounts:person_",)))
-    items.append(("Your account", "accounts:account", ("accounts:account",)))
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     return [
