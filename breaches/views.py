@@ -19,18 +19,10 @@ from breaches.tables import BreachTable, state_tag
 from breaches.workflow import ACTIONS, allowed_actions
 from cap_exceptions.models import CapException
 from governance_portal.exports import csv_response
+from governance_portal.forms import add_service_errors
 from governance_portal.uploads import upload_response
 from governance_portal.working_days import working_days_between
 from mou.models import LocalAuthority
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            target = "local_authority" if name == "local_authorities" else name
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _new_breach(data: dict) -> services.NewBreach:
@@ -87,7 +79,7 @@ def log_breach(request: HttpRequest) -> HttpResponse:
                     evidence=form.cleaned_data["evidence"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error, rename={"local_authorities": "local_authority"})
             else:
                 messages.success(
                     request, f"Breach {breach.reference} logged. The regional leads have been told."
@@ -258,7 +250,7 @@ def breach_action(request: HttpRequest, reference: str, action: str) -> HttpResp
                 outcome_actions=data.get("outcome_actions") or [],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, rename={"local_authorities": "local_authority"})
         else:
             messages.success(
                 request, f"{breach.reference} is now {breach.get_state_display().lower()}"

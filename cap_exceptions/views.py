@@ -16,6 +16,7 @@ from cap_exceptions.forms import DecisionForm, EndEarlyForm, RequestForm
 from cap_exceptions.models import CapException, ExceptionStatus
 from cap_exceptions.tables import CapExceptionTable, status_tag
 from governance_portal.exports import csv_response
+from governance_portal.forms import add_service_errors
 from mou.models import LocalAuthority
 
 DETAIL_RELATED = (
@@ -135,14 +136,6 @@ def _request_data(form: RequestForm) -> services.Request:
     return services.Request(**{name: data[name] for name in services.Request.__dataclass_fields__})
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, renew_pk: int | None = None) -> HttpResponse:
     renewal_of = get_exception_for_user(request, renew_pk) if renew_pk else None
@@ -175,7 +168,7 @@ def request_new(request: HttpRequest, renew_pk: int | None = None) -> HttpRespon
                 request=_request_data(form), actor=request.user, renewal_of=renewal_of
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{exception.reference} sent to the DCS for a decision")
             return redirect(exception)
@@ -248,7 +241,7 @@ def end_early(request: HttpRequest, pk: int) -> HttpResponse:
                 exception=exception, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{exception.reference} ended early")
             return redirect(exception)

@@ -181,3 +181,17 @@ class GovukDateField(forms.MultiValueField):
         if self.required and (not value or not any(str(v or "").strip() for v in value)):
             raise ValidationError(self.error_messages["required"], code="required")
         return super().clean(value)
+
+
+def add_service_errors(
+    form, error: ValidationError, *, fields: bool = True, rename: dict | None = None
+) -> None:
+    """Put a service's ValidationError beside the field it names (or at the top of the form when
+    the form has no such field), so every page explains a broken rule the same way.
+    `rename` maps a service's name for a field to the form's."""
+    if fields and hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            target = (rename or {}).get(name, name)
+            form.add_error(target if target in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

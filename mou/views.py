@@ -9,6 +9,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts.forms import ConfirmForm
 from governance_portal.exports import csv_response
+from governance_portal.forms import add_service_errors
 from governance_portal.uploads import upload_response
 from mou import services
 from mou.filters import LocalAuthorityFilter
@@ -196,7 +197,7 @@ def version_create(request: HttpRequest, code: str) -> HttpResponse:
                 },
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Draft version {version.label} created")
             return redirect(version)
@@ -230,7 +231,7 @@ def version_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Version {version.label} saved")
             return redirect(version)
@@ -250,7 +251,7 @@ def version_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             services.mou_version_publish(version=version, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error, fields=False)
+            add_service_errors(form, error, fields=False)
         else:
             messages.success(request, f"Version {version.label} is now the active version")
             return redirect(version.mou)
@@ -260,15 +261,6 @@ def version_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "mou/version_publish.html",
         {"mou": version.mou, "version": version, "current": current, "form": form},
     )
-
-
-def _add_errors(form, error: ValidationError, *, fields: bool = True) -> None:
-    """Put a service's ValidationError beside the field it names, or at the top."""
-    if fields and hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 # Rules, escalation levels and price caps of a draft: one add/change/remove page each.
@@ -335,7 +327,7 @@ def version_part_edit(
         try:
             save(version=version, actor=request.user, **{keyword: form.instance})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The {noun} was saved")
             return redirect(version)
@@ -375,7 +367,7 @@ def signatory_edit(request: HttpRequest, code: str, pk: int, la_code: str) -> Ht
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"{local_authority}: {form.instance.get_status_display().lower()}"

@@ -11,6 +11,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts.scope import access_for
 from governance_portal.exports import csv_response
+from governance_portal.forms import add_service_errors
 from mou.models import LocalAuthority, Region
 from msp import services
 from msp.filters import AgencyFilter
@@ -48,14 +49,6 @@ from msp.permissions import (
     reviews_visible_to,
 )
 from msp.tables import AgencyTable, standing_tag
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _open_actions(reviews) -> list[ReviewAction]:
@@ -118,7 +111,7 @@ def msp_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             msp = services.msp_save(msp=form.instance, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{msp.name} saved")
             return redirect(msp)
@@ -138,7 +131,7 @@ def contract_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             contract = services.contract_save(contract=form.instance, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Contract with {contract.local_authority} added")
             return redirect(msp)
@@ -156,7 +149,7 @@ def chain_add(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=form.instance, actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{membership.agency} added to {msp}'s chain")
             return redirect(msp)
@@ -290,7 +283,7 @@ def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             agency = services.agency_save(agency=form.instance, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{agency.name} saved")
             return redirect(agency)
@@ -309,7 +302,7 @@ def standing_set(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 agency=agency, region=region, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"{agency} is now {standing.get_status_display().lower()} in {region}"
@@ -345,7 +338,7 @@ def review_add(request: HttpRequest, pk: int, subject: str) -> HttpResponse:
         try:
             review = services.review_record(review=form.instance, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Review recorded. Add the actions agreed.")
             return redirect(review)
@@ -406,7 +399,7 @@ def escalation_contact_edit(request: HttpRequest, code: str) -> HttpResponse:
                 region=region, person=form.cleaned_data["person"], actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -1,9 +1,7 @@
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from breaches.workflow import escalate_overdue
+from governance_portal.scheduled import add_schedule_arguments, as_of_date
 
 
 class Command(BaseCommand):
@@ -14,18 +12,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--as-of", help="Run as on this date (YYYY-MM-DD), e.g. to replay a missed night"
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="List what would happen, change nothing"
-        )
+        add_schedule_arguments(parser)
 
     def handle(self, *args, as_of: str | None, dry_run: bool, **options) -> None:
-        try:
-            day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-        except ValueError as error:
-            raise CommandError("--as-of takes a date like 2026-11-22") from error
+        day = as_of_date(as_of)
         run = escalate_overdue(as_of=day, dry_run=dry_run)
         verb = "Would" if dry_run else "Did"
         for reference in run.escalated:
