@@ -30,6 +30,8 @@ def _navigation(request: HttpRequest) -> list[dict]:
     ]
     if access.roles() - {Role.OBSERVER}:
         items.insert(1, ("Breaches", "breaches:list", ("breaches:",)))
+    if access.roles() & {Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS, Role.OBSERVER}:
+        items.insert(1, ("Dashboard", "dashboards:home", ("dashboards:",)))
     if access.roles() & {Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS, Role.LA_WORKFORCE_LEAD}:
         items.insert(
             3 if access.roles() - {Role.OBSERVER} else 2,

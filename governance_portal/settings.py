@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cap_exceptions",
     "breaches",
     "datasharing",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

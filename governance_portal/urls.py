@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("msp.urls")),
     path("", include("cap_exceptions.urls")),
     path("", include("breaches.urls")),
+    path("", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -169,6 +169,8 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "breaches:evidence_add": lambda ctx: {"reference": ctx.breach.reference},
     "breaches:evidence": lambda ctx: {"reference": ctx.breach.reference, "pk": 1},
     "breaches:action": lambda ctx: {"reference": ctx.breach.reference, "action": "accept"},
+    "dashboards:region": lambda ctx: {"code": "NE"},
+    "dashboards:figure_csv": lambda ctx: {"code": "NE", "slug": "coverage"},
 }
 
 # Sample values for the admin site's own parameters (every admin view refuses non-admins).

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("dashboards/", views.dashboard_home, name="home"),
+    path("dashboards/<str:code>/", views.region_dashboard, name="region"),
+    path("dashboards/<str:code>/<slug:slug>.csv", views.figure_csv, name="figure_csv"),
+]
