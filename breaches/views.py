@@ -13,7 +13,7 @@ from django_tables2 import SingleTableMixin
 from breaches import services, workflow
 from breaches.filters import BreachFilter
 from breaches.forms import ActionForm, CommentForm, EvidenceForm, LogBreachForm
-from breaches.models import Breach, BreachParty, BreachType
+from breaches.models import Breach, BreachParty, BreachState, BreachType
 from breaches.permissions import breaches_visible_to, get_breach_for_user, loggable_regions
 from breaches.tables import BreachTable, state_tag
 from breaches.workflow import ACTIONS, allowed_actions
@@ -169,14 +169,14 @@ def breach_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def deadline_in_words(breach: Breach) -> str:
     """'Due in 3 working days', 'Overdue by 2 working days', or why the clock is stopped."""
     today = timezone.localdate()
-    if breach.state == "awaiting_response" and breach.reply_due_on:
+    if breach.state == BreachState.AWAITING_RESPONSE and breach.reply_due_on:
         return (
             f"Clock stopped: awaiting a reply from {breach.awaiting_party} until "
             f"{breach.reply_due_on:%-d %B %Y}"
         )
     if breach.due_on is None:
         return ""
-    if breach.state == "reported":
+    if breach.state == BreachState.REPORTED:
         stage = "Triage"
     elif breach.level:
         stage = f"Level {breach.level.order} ({breach.level.name})"

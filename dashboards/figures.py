@@ -9,7 +9,7 @@ counts are about organisations and are shown as they are).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -25,6 +25,7 @@ class Figure:
     columns: list[str]
     rows: list[list]
     highlight: str | None = None  # the row label to highlight (the DCS's own LA)
+    outstanding: list[str] = field(default_factory=list)  # coverage: who has not signed
 
 
 def present(figure: Figure) -> Figure:

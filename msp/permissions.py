@@ -82,6 +82,12 @@ def managed_region_ids(user: User) -> frozenset[int] | None:
     return None if scope.national else scope.region_ids
 
 
+def can_review_somewhere(user: User) -> bool:
+    """Whether the person manages supplier relationships in at least one region."""
+    regions = managed_region_ids(user)
+    return regions is None or bool(regions)
+
+
 def require_supplier_editor(user: User | None) -> None:
     if user is not None and not can_edit_suppliers(user):
         raise PermissionDenied

@@ -39,6 +39,7 @@ from msp.models import (
 from msp.permissions import (
     can_edit_suppliers,
     can_manage_region,
+    can_review_somewhere,
     get_agency_for_user,
     get_msp_for_user,
     get_review_for_user,
@@ -95,9 +96,7 @@ def msp_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": reviews,
         "open_actions": _open_actions(reviews),
         "can_edit": can_edit_suppliers(request.user),
-        "can_review": bool(
-            managed_region_ids(request.user) is None or managed_region_ids(request.user)
-        ),
+        "can_review": can_review_somewhere(request.user),
     }
     return render(request, "msp/msp_detail.html", context)
 
@@ -266,9 +265,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": reviews,
         "open_actions": _open_actions(reviews),
         "can_edit": can_edit_suppliers(request.user),
-        "can_review": bool(
-            managed_region_ids(request.user) is None or managed_region_ids(request.user)
-        ),
+        "can_review": can_review_somewhere(request.user),
         "standing_tag": standing_tag,
     }
     return render(request, "msp/agency_detail.html", context)
