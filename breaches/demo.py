@@ -1,7 +1,9 @@
 """Demo breaches for `seed_demo`: over 60 in London, in every state and at every level, some
-overdue, with evidence and timelines. Made through the real services and workflow."""
+overdue, with evidence and timelines, made through the real services and workflow; and two years
+of resolved history in every region for the dashboards."""
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -9,8 +11,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from breaches import services
-from breaches.models import Breach, BreachType
+from breaches.models import (
+    Breach,
+    BreachEvent,
+    BreachParty,
+    BreachState,
+    BreachType,
+    EventKind,
+    Outcome,
+    ReferenceCounter,
+)
 from breaches.workflow import breach_act
+from governance_portal.working_days import add_working_days, working_days_between
 from mou.models import MOUVersion, Region
 from msp.models import Agency
 
@@ -118,3 +130,102 @@ def seed(*, stdout) -> None:
                 actor = dcs if step == "reply" and la == camden else lead
                 breach = breach_act(breach=breach, action=step, actor=actor, **kwargs)
     stdout.write(f"Demo breaches: {n} in London across every state and level")
+
+
+def seed_history(*, stdout) -> None:
+    """Resolved breaches over the past two years in every region, so the dashboards' trends and
+    the national view have something to show. Written in bulk (each breach with its parties and
+    a timeline: logged, accepted, escalated, resolved, closed); the working days are the real
+    working days between logging and resolution."""
+    if Breach.objects.filter(description__startswith="Demo history").exists():
+        return
+    # Demo data, not security: a seeded generator so every demo shows the same history.
+    rng = random.Random(2026)  # noqa: S311  # nosec B311
+    lead = User.objects.get(email="regional.lead@example.org")
+    agencies = list(Agency.objects.order_by("pk")[:20])
+    today = timezone.localdate()
+    last_day = today - datetime.timedelta(days=90)  # before the live demo cases
+    made = 0
+    for region in Region.objects.prefetch_related("local_authorities").order_by("code"):
+        versions = list(
+            MOUVersion.objects.filter(mou__region=region, status__in=["active", "superseded"])
+            .prefetch_related("rules", "escalation_levels")
+            .order_by("effective_from")
+        )
+        if not versions:
+            continue
+        first_day = max(versions[0].effective_from, today - datetime.timedelta(days=730))
+        las = list(region.local_authorities.all())
+        planned = []
+        for _ in range(2 * len(las)):
+            reported = first_day + datetime.timedelta(
+                days=rng.randrange(max((last_day - first_day).days, 1))
+            )
+            version = next(v for v in reversed(versions) if v.effective_from <= reported)
+            planned.append((reported, version))
+        planned.sort(key=lambda p: p[0])
+        made += _bulk_history(region, planned, las, agencies, lead, rng)
+    stdout.write(f"Demo history: {made} resolved breaches over two years, in every region")
+
+
+def _bulk_history(region, planned, las, agencies, lead, rng) -> int:
+    counters: dict[int, ReferenceCounter] = {}
+    breaches, parties, events = [], [], []
+    for reported, version in planned:
+        counter = counters.get(reported.year)
+        if counter is None:
+            counter, _ = ReferenceCounter.objects.get_or_create(region=region, year=reported.year)
+            counters[reported.year] = counter
+        counter.last += 1
+        breach_type = rng.choice(TYPES)
+        levels = sorted(version.escalation_levels.all(), key=lambda level: level.order)
+        rules = {rule.kind: rule for rule in version.rules.all()}
+        top = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
+        days = rng.randint(3, 12) * top + rng.randint(0, 8)
+        resolved = add_working_days(reported, days)
+        outcome = rng.choices(
+            [Outcome.UPHELD, Outcome.NOT_UPHELD, Outcome.NO_FURTHER_ACTION], weights=[11, 6, 3]
+        )[0]
+        reported_at = timezone.make_aware(datetime.datetime.combine(reported, datetime.time(10)))
+        resolved_at = timezone.make_aware(datetime.datetime.combine(resolved, datetime.time(15)))
+        breach = Breach(
+            reference=f"{region.code}-{reported.year}-{counter.last:04d}",
+            region=region,
+            mou_version=version,
+            rule=rules[RULE_FOR[breach_type]],
+            breach_type=breach_type,
+            occurred_on=reported - datetime.timedelta(days=rng.randint(1, 20)),
+            description=f"Demo history: a {breach_type.label.lower()} case, resolved.",
+            state=BreachState.CLOSED if rng.random() < 0.4 else BreachState.RESOLVED,
+            level=levels[top - 1],
+            outcome=outcome,
+            outcome_actions="advice",
+            working_days_taken=working_days_between(reported, resolved),
+            reported_by=lead,
+            reported_at=reported_at,
+            resolved_at=resolved_at,
+        )
+        breaches.append(breach)
+        la = rng.choice(las)
+        parties.append([la, rng.choice(agencies) if agencies and rng.random() < 0.7 else None])
+        timeline = [(EventKind.LOGGED, reported_at, None), (EventKind.ACCEPTED, reported_at, 1)]
+        for level in range(2, top + 1):
+            step = reported + (resolved - reported) * (level - 1) / top
+            at = timezone.make_aware(datetime.datetime.combine(step, datetime.time(12)))
+            timeline.append((EventKind.ESCALATED, at, level))
+        timeline.append((EventKind.RESOLVED, resolved_at, top))
+        events.append(timeline)
+    Breach.objects.bulk_create(breaches)
+    BreachParty.objects.bulk_create(
+        BreachParty(breach=breach, **{field: value})
+        for breach, (la, agency) in zip(breaches, parties, strict=True)
+        for field, value in (("local_authority", la), ("agency", agency))
+        if value is not None
+    )
+    BreachEvent.objects.bulk_create(
+        BreachEvent(breach=breach, kind=kind, created_at=at, to_level=level, actor=lead)
+        for breach, timeline in zip(breaches, events, strict=True)
+        for kind, at, level in timeline
+    )
+    ReferenceCounter.objects.bulk_update(counters.values(), ["last"])
+    return len(breaches)

@@ -87,3 +87,30 @@ def test_seed_demo_adds_cap_exceptions_in_london_without_emailing_anyone(setting
         "LDN"
     }
     assert mail.outbox == []
+
+
+def test_seed_demo_gives_every_region_two_years_of_resolved_history(settings):
+    from django.utils import timezone
+
+    from breaches.models import Breach, BreachEvent
+    from governance_portal.working_days import working_days_between
+    from mou.models import Region
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # a second run adds nothing
+    history = Breach.objects.filter(description__startswith="Demo history")
+    assert history.count() == 2 * 153
+    assert set(history.values_list("region", flat=True)) == set(
+        Region.objects.values_list("pk", flat=True)
+    )
+    for breach in history.select_related("level")[:50]:
+        reported = timezone.localtime(breach.reported_at).date()
+        resolved = timezone.localtime(breach.resolved_at).date()
+        assert breach.working_days_taken == working_days_between(reported, resolved)
+        escalations = BreachEvent.objects.filter(breach=breach, kind="escalated")
+        assert sorted(escalations.values_list("to_level", flat=True)) == list(
+            range(2, breach.level.order + 1)
+        )
+    references = list(Breach.objects.values_list("reference", flat=True))
+    assert len(references) == len(set(references))

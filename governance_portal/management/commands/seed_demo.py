@@ -13,6 +13,7 @@ DEMO_STEPS = [
     "accounts.demo.seed_escalation_contact",
     "cap_exceptions.demo.seed",
     "breaches.demo.seed",
+    "breaches.demo.seed_history",
 ]
 
 
