@@ -106,7 +106,8 @@ class BreachListView(SingleTableMixin, FilterView):
     table_class = BreachTable
     filterset_class = BreachFilter
     template_name = "breaches/list.html"
-    paginate_by = 25
+    # The table paginates; paginate_by would make ListView count the rows a second time.
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return _list_queryset(self.request)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import FilteredRelation, Q
+
 from mou.models import (
     MOU,
     EscalationLevel,
@@ -58,10 +60,17 @@ class Matrix:
 
 
 def signatory_matrix(version: MOUVersion) -> Matrix:
-    """Every local authority of the region against its status for `version` (two queries)."""
-    local_authorities = LocalAuthority.objects.filter(region_id=version.mou.region_id)
-    signatories = {s.local_authority_id: s for s in Signatory.objects.filter(version=version)}
-    rows = [MatrixRow(la, signatories.get(la.pk)) for la in local_authorities]
+    """Every local authority of the region against its status for `version` (one query: the
+    LAs joined to their signatory row for the version, if any)."""
+    local_authorities = (
+        LocalAuthority.objects.filter(region_id=version.mou.region_id)
+        .annotate(
+            signatory=FilteredRelation("signatures", condition=Q(signatures__version=version))
+        )
+        .select_related("signatory")
+    )
+    # An LA with no row for the version gets no `signatory` attribute from the join.
+    rows = [MatrixRow(la, getattr(la, "signatory", None)) for la in local_authorities]
     rows.sort(key=lambda row: (STATUS_ORDER[row.status], row.local_authority.name))
     return Matrix(rows)
 
@@ -141,7 +150,8 @@ VERBS = {"+": "added", "~": "changed", "-": "removed"}
 
 
 def mou_changes(mou: MOU, *, limit: int = 40) -> list[Change]:
-    """Who changed what in this MOU and when, newest first, from field history (five queries)."""
+    """Who changed what in this MOU and when, newest first, from field history (five queries,
+    and one for the MOU's versions unless they were prefetched)."""
     changes: list[Change] = []
 
     def who(record) -> str:
@@ -156,7 +166,7 @@ def mou_changes(mou: MOU, *, limit: int = 40) -> list[Change]:
                 f"Version {r.label} {VERBS[r.history_type]} ({r.get_status_display().lower()})",
             )
         )
-    version_labels = dict(MOUVersion.objects.filter(mou=mou).values_list("pk", "label"))
+    version_labels = {v.pk: v.label for v in mou.versions.all()}  # prefetched by mou_detail
     in_mou = {"version_id__in": list(version_labels)}
     for r in (
         MOURule.history.filter(**in_mou)

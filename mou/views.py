@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -134,6 +134,10 @@ def _version_context(request: HttpRequest, version: MOUVersion) -> dict:
 @require_GET
 def mou_detail(request: HttpRequest, code: str) -> HttpResponse:
     mou = get_mou_for_user(request.user, code)
+    # Read once, with who published each: the page and the change history both use them.
+    prefetch_related_objects(
+        [mou], Prefetch("versions", queryset=MOUVersion.objects.select_related("published_by"))
+    )
     versions = list(mou.versions.all())
     for v in versions:
         v.mou = mou

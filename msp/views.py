@@ -183,7 +183,8 @@ class AgencyListView(SingleTableMixin, FilterView):
     table_class = AgencyTable
     filterset_class = AgencyFilter
     template_name = "msp/agency_list.html"
-    paginate_by = 50
+    # The table paginates; paginate_by would make ListView count the rows a second time.
+    table_pagination = {"per_page": 50}
 
     def get_queryset(self):
         queryset, self.region, self.regions = _agency_queryset(self.request)
