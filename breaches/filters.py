@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from breaches.models import OPEN_STATES, Breach, BreachState, BreachType
+from breaches.models import Breach, BreachState, BreachType
 from msp.models import MSP, Agency
 
 
@@ -90,9 +90,4 @@ class BreachFilter(django_filters.FilterSet):
         return queryset.filter(parties__msp=value).distinct()
 
     def filter_overdue(self, queryset, name, value):
-        today = timezone.localdate()
-        late_stage = Q(state__in=OPEN_STATES, due_on__lt=today) & ~Q(
-            state=BreachState.AWAITING_RESPONSE
-        )
-        late_reply = Q(state=BreachState.AWAITING_RESPONSE, reply_due_on__lt=today)
-        return queryset.filter(late_stage | late_reply)
+        return queryset.overdue(on=timezone.localdate())

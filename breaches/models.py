@@ -3,6 +3,8 @@ an outcome. The workflow (states, levels, deadlines) is described in docs/adr/00
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -82,12 +84,14 @@ class BreachQuerySet(models.QuerySet["Breach"]):
         from msp.models import ChainMembership
 
         q = Q(pk__in=[])
+        through_parties = False
         for m in access_for(user).memberships:
             if m.role == Role.ADMIN and m.region_id is None:
                 return self.all()
             if m.role in (Role.ADMIN, Role.REGIONAL_LEAD):
                 q |= Q(region_id=m.region_id)
             elif m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD):
+                through_parties = True
                 q |= Q(parties__local_authority_id=m.local_authority_id) | Q(reported_by=user)
                 if m.role == Role.DCS:
                     q |= Q(
@@ -95,16 +99,52 @@ class BreachQuerySet(models.QuerySet["Breach"]):
                         level__responsible=Responsible.REGION_DCS_BOARD,
                     )
             elif m.role == Role.MSP_CONTACT:
+                through_parties = True
                 agencies = ChainMembership.objects.filter(msp_id=m.msp_id).values("agency_id")
                 q |= (
                     Q(parties__msp_id=m.msp_id)
                     | Q(parties__agency_id__in=agencies)
                     | Q(reported_by=user)
                 )
+        if not through_parties:
+            # No join: a plain filter lets the region indexes order and count the list.
+            return self.filter(q)
+        # A breach with two matching parties would come back twice through the join.
         return self.filter(pk__in=Breach.objects.filter(q).values("pk"))
 
     def open(self) -> BreachQuerySet:
         return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, *, on: datetime.date) -> BreachQuerySet:
+        """Open breaches past their deadline on `on`: the stage's, or the reply's while a party
+        has been asked to reply (the stage's clock is stopped then)."""
+        return self.filter(overdue_q(on))
+
+    def due_between(self, start: datetime.date, end: datetime.date) -> BreachQuerySet:
+        """Open breaches (not awaiting a reply) whose stage is due from `start` to `end`."""
+        return self.filter(due_between_q(start, end))
+
+
+def overdue_q(on: datetime.date, prefix: str = "") -> Q:
+    """The condition for an overdue breach, usable through a relation (`prefix="breach__"`)."""
+    late_stage = Q(
+        **{
+            f"{prefix}state__in": [BreachState.REPORTED, BreachState.UNDER_REVIEW],
+            f"{prefix}due_on__lt": on,
+        }
+    )
+    late_reply = Q(
+        **{f"{prefix}state": BreachState.AWAITING_RESPONSE, f"{prefix}reply_due_on__lt": on}
+    )
+    return late_stage | late_reply
+
+
+def due_between_q(start: datetime.date, end: datetime.date) -> Q:
+    return Q(
+        state__in=[BreachState.REPORTED, BreachState.UNDER_REVIEW],
+        due_on__gte=start,
+        due_on__lte=end,
+    )
 
 
 class Breach(models.Model):
@@ -179,6 +219,9 @@ class Breach(models.Model):
         indexes = [
             models.Index(fields=["state", "due_on"]),
             models.Index(fields=["region", "state"]),
+            # Dashboards: breaches logged and resolved in a period, per region.
+            models.Index(fields=["region", "reported_at"]),
+            models.Index(fields=["region", "resolved_at"]),
         ]
 
     def __str__(self) -> str:
@@ -283,6 +326,8 @@ class BreachEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # Dashboards: escalations in a period.
+        indexes = [models.Index(fields=["kind", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.breach}: {self.get_kind_display()}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -30,37 +31,7 @@ def home_queues(user) -> list[tuple[str, list[Breach]]]:
         if m.role in (Role.REGIONAL_LEAD, Role.ADMIN) and m.region_id
     ]
     if lead_regions:
-        mine = visible.filter(region_id__in=lead_regions)
-        queues += [
-            (
-                "New reports to triage",
-                list(mine.filter(state=BreachState.REPORTED).order_by("due_on")[:LIMIT]),
-            ),
-            (
-                "Overdue",
-                list(
-                    mine.filter(state=BreachState.UNDER_REVIEW, due_on__lt=today).order_by(
-                        "due_on"
-                    )[:LIMIT]
-                ),
-            ),
-            (
-                "Due this week",
-                list(
-                    mine.filter(
-                        state=BreachState.UNDER_REVIEW, due_on__gte=today, due_on__lte=week_end
-                    ).order_by("due_on")[:LIMIT]
-                ),
-            ),
-            (
-                "Awaiting a reply",
-                list(
-                    mine.filter(state=BreachState.AWAITING_RESPONSE).order_by("reply_due_on")[
-                        :LIMIT
-                    ]
-                ),
-            ),
-        ]
+        queues += _lead_queues(visible.filter(region_id__in=lead_regions), today, week_end)
     la_ids = [
         m.local_authority_id for m in memberships if m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD)
     ]
@@ -88,3 +59,42 @@ def home_queues(user) -> list[tuple[str, list[Breach]]]:
             )
             queues.append(("Escalated to you as DCS", list(waiting[:LIMIT])))
     return queues
+
+
+def _lead_queues(
+    breaches: QuerySet[Breach], today: datetime.date, week_end: datetime.date
+) -> list[tuple[str, list[Breach]]]:
+    """The regional lead's four queues in one query: each open breach is put in its queue, ranked
+    within it by deadline, and only the first LIMIT of each queue are read."""
+    queue = Case(
+        When(state=BreachState.REPORTED, then=Value(0)),
+        When(state=BreachState.UNDER_REVIEW, due_on__lt=today, then=Value(1)),
+        When(
+            state=BreachState.UNDER_REVIEW, due_on__gte=today, due_on__lte=week_end, then=Value(2)
+        ),
+        When(state=BreachState.AWAITING_RESPONSE, then=Value(3)),
+        default=None,
+        output_field=IntegerField(),
+    )
+    deadline = Case(
+        When(state=BreachState.AWAITING_RESPONSE, then=F("reply_due_on")),
+        default=F("due_on"),
+    )
+    ranked = (
+        breaches.annotate(queue=queue, deadline=deadline)
+        .filter(queue__isnull=False)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("queue")],
+                order_by=[F("deadline").asc(nulls_last=True), F("pk").asc()],
+            )
+        )
+        .filter(position__lte=LIMIT)
+        .order_by("queue", "position")
+    )
+    found: dict[int, list[Breach]] = {n: [] for n in range(4)}
+    for breach in ranked:
+        found[breach.queue].append(breach)
+    titles = ["New reports to triage", "Overdue", "Due this week", "Awaiting a reply"]
+    return [(title, found[n]) for n, title in enumerate(titles)]

@@ -5,6 +5,7 @@ from dashboards import views
 app_name = "dashboards"
 urlpatterns = [
     path("dashboards/", views.dashboard_home, name="home"),
+    path("dashboards/national/<slug:slug>.csv", views.national_csv, name="national_csv"),
     path("dashboards/<str:code>/", views.region_dashboard, name="region"),
     path("dashboards/<str:code>/<slug:slug>.csv", views.figure_csv, name="figure_csv"),
 ]

@@ -1,54 +1,189 @@
+"""Dashboards: the national view for national people, a region view for everyone else who has
+one. Scope: a region a person may not see is 404; roles without a dashboard are 403. Every number
+on a region dashboard is about that region; observers never get links to individual breaches."""
+
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.roles import Role
+from accounts.roles import Capability, Role
 from accounts.scope import access_for
-from dashboards.figures import region_figures
+from breaches.selectors import home_queues
+from dashboards.charts import bar_chart
+from dashboards.figures import (
+    NATIONAL_FIGURES,
+    REGION_FIGURES,
+    Selection,
+    region_authorities,
+    region_figure,
+)
+from dashboards.forms import DashboardFilterForm
 from governance_portal.exports import csv_response
-from mou.models import Region
+from mou.models import LocalAuthority, Region
 
 DASHBOARD_ROLES = {Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS, Role.OBSERVER}
+# The short tables shown two to a row at the top of a region dashboard.
+SUMMARY_SLUGS = ("coverage", "deadlines", "open-by-state", "open-by-level")
+
+
+def has_dashboard(user) -> bool:
+    return bool(access_for(user).roles() & DASHBOARD_ROLES)
 
 
 def _require_dashboard(request: HttpRequest) -> None:
-    if not access_for(request.user).roles() & DASHBOARD_ROLES:
+    if not has_dashboard(request.user):
         raise PermissionDenied
 
 
-def _own_la_name(request: HttpRequest, region: Region) -> str | None:
+def _own_la(request: HttpRequest, region: Region) -> LocalAuthority | None:
     for m in access_for(request.user).memberships:
         if m.role == Role.DCS and m.local_authority.region_id == region.pk:
-            return m.local_authority.name
+            return m.local_authority
     return None
+
+
+def _with_charts(figures):
+    return [(figure, bar_chart(figure) if figure.chart else None) for figure in figures]
+
+
+def _query(form: DashboardFilterForm, **extra) -> str:
+    params = {**form.period.query(), **{k: v for k, v in extra.items() if v}}
+    return urlencode(params)
+
+
+# --- National --------------------------------------------------------------------------------
+
+
+def _national_form(request: HttpRequest) -> DashboardFilterForm:
+    return DashboardFilterForm(request.GET, today=timezone.localdate())
 
 
 @require_GET
 def dashboard_home(request: HttpRequest) -> HttpResponse:
-    """Each person's own region, or the list of regions for national people."""
+    """The national view for national people; others go to their region's dashboard."""
     _require_dashboard(request)
     regions = Region.objects.visible_to(request.user)
-    if regions.count() == 1:
-        return redirect("dashboards:region", code=regions.get().code)
-    return render(request, "dashboards/regions.html", {"regions": regions})
+    if not access_for(request.user).scope.national:
+        first = regions.order_by("name").first()
+        if first is None:
+            raise PermissionDenied
+        return redirect("dashboards:region", code=first.code)
+    form = _national_form(request)
+    today = timezone.localdate()
+    figures = [build(regions, form.period, today) for build in NATIONAL_FIGURES.values()]
+    query = _query(form)
+    for figure in figures:
+        figure.links = [f"{reverse('dashboards:region', args=[k])}?{query}" for k in figure.keys]
+    return render(
+        request,
+        "dashboards/national.html",
+        {"form": form, "figures": _with_charts(figures), "query": query},
+    )
+
+
+@require_GET
+def national_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    if not access_for(request.user).scope.national or slug not in NATIONAL_FIGURES:
+        raise Http404  # national figures are out of scope for everyone else
+    _require_dashboard(request)
+    form = _national_form(request)
+    figure = NATIONAL_FIGURES[slug](
+        Region.objects.visible_to(request.user), form.period, timezone.localdate()
+    )
+    return csv_response(f"national-{slug}", figure.columns, figure.rows)
+
+
+# --- Region ----------------------------------------------------------------------------------
+
+
+def _region_selection(
+    request: HttpRequest, region: Region
+) -> tuple[DashboardFilterForm, Selection, LocalAuthority | None]:
+    today = timezone.localdate()
+    scope = access_for(request.user).scope
+    authorities = region_authorities(region)
+    form = DashboardFilterForm(
+        request.GET,
+        today=today,
+        # A region to choose only for people who see more than one.
+        regions=list(Region.objects.visible_to(request.user).order_by("name"))
+        if scope.national or len(scope.region_ids) > 1
+        else None,
+        local_authorities=authorities,
+    )
+    selection = Selection(
+        region=region,
+        period=form.period,
+        today=today,
+        authorities=authorities,
+        local_authority=form.local_authority,
+    )
+    return form, selection, _own_la(request, region)
+
+
+def _region_switch(request: HttpRequest, region: Region) -> HttpResponse | None:
+    """Choosing another region in the filters opens that region's dashboard (same period)."""
+    code = request.GET.get("region")
+    if not code or code == region.code:
+        return None
+    other = Region.objects.visible_to(request.user).filter(code=code).first()
+    if other is None:
+        return None  # the form explains it beside the field
+    params = {k: request.GET[k] for k in ("start", "end") if request.GET.get(k)}
+    url = reverse("dashboards:region", args=[other.code])
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
 @require_GET
 def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)  # 404 first
     _require_dashboard(request)
-    figures = region_figures(region, highlight=_own_la_name(request, region))
-    return render(request, "dashboards/region.html", {"region": region, "figures": figures})
+    switch = _region_switch(request, region)
+    if switch is not None:
+        return switch
+    form, selection, own_la = _region_selection(request, region)
+    highlighted = selection.local_authority or own_la
+    highlight = highlighted.name if highlighted else None
+    figures = [region_figure(slug, selection, highlight=highlight) for slug in REGION_FIGURES]
+    access = access_for(request.user)
+    la_code = selection.local_authority.la_code if selection.local_authority else ""
+    return render(
+        request,
+        "dashboards/region.html",
+        {
+            "region": region,
+            "form": form,
+            "selection": selection,
+            "own_la": own_la,
+            "figures": _with_charts(figures),
+            "summary_slugs": SUMMARY_SLUGS,
+            "query": _query(form, la=la_code),
+            "queues": home_queues(request.user),
+            "can_open_breaches": bool(access.roles() - {Role.OBSERVER}),
+            "overdue_url": _overdue_url(la_code),
+            "can_manage_suppliers": access.can(Capability.MANAGE_SUPPLIERS, region_id=region.pk),
+        },
+    )
+
+
+def _overdue_url(la_code: str) -> str:
+    params = {"overdue": "yes", **({"local_authority": la_code} if la_code else {})}
+    return f"{reverse('breaches:list')}?{urlencode(params)}"
 
 
 @require_GET
 def figure_csv(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
     _require_dashboard(request)
-    figure = next((f for f in region_figures(region) if f.slug == slug), None)
-    if figure is None:
+    if slug not in REGION_FIGURES:
         raise Http404
+    _form, selection, _own = _region_selection(request, region)
+    figure = region_figure(slug, selection)
     return csv_response(f"{region.code}-{slug}", figure.columns, figure.rows)

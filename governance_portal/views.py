@@ -6,23 +6,36 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import ROLE_DESCRIPTIONS, Capability
 from accounts.scope import access_for
 from breaches.selectors import home_queues
+from dashboards.figures import headline
+from dashboards.views import has_dashboard
+from mou.models import Region
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's memberships and where to go next."""
+    """The person's dashboard first (for the roles that have one), then their work, their
+    memberships and where to go next."""
     access = access_for(request.user)
     memberships = [
         {"membership": m, "description": ROLE_DESCRIPTIONS[m.role]} for m in access.memberships
     ]
+    dashboard = None
+    if has_dashboard(request.user):
+        regions = Region.objects.visible_to(request.user)
+        dashboard = {
+            "figures": headline(regions, timezone.localdate()),
+            "national": access.scope.national,
+            "region": None if access.scope.national else regions.order_by("name").first(),
+        }
     return render(
         request,
         "home.html",
@@ -31,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "scope": access.scope,
             "can_manage_people": access.can(Capability.MANAGE_PEOPLE),
             "queues": home_queues(request.user),
+            "dashboard": dashboard,
         },
     )
 

@@ -71,7 +71,7 @@ def test_each_demo_role_signs_in_and_sees_its_home_page(
         enrol_two_factor(page)
 
     expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
-    roles = page.locator(".govuk-summary-list")
+    roles = page.locator("#your-roles")
     expect(roles).to_contain_text(role)
     expect(roles).to_contain_text(scope)
     assert_accessible(page)

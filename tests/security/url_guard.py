@@ -171,6 +171,8 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "breaches:action": lambda ctx: {"reference": ctx.breach.reference, "action": "accept"},
     "dashboards:region": lambda ctx: {"code": "NE"},
     "dashboards:figure_csv": lambda ctx: {"code": "NE", "slug": "coverage"},
+    # National figures: out of scope for everyone who is not national.
+    "dashboards:national_csv": lambda ctx: {"slug": "regions"},
 }
 
 # Sample values for the admin site's own parameters (every admin view refuses non-admins).
