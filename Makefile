@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # Only for `make test`: the test settings run with DJANGO_DEBUG false, which needs a key.
 TEST_SECRET_KEY := tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 
-.PHONY: run test lint frontend clean
+.PHONY: run test lint bench frontend clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,6 +37,10 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## bench: national-scale benchmark on PostgreSQL (seeds portal_bench at scale 10 if needed; docs/benchmark.md)
+bench: $(VENV)/.installed-runtime
+	$(BIN)/python scripts/bench.py
 
 ## frontend: rebuild static/ and the axe asset from the pinned npm packages (needs npm)
 frontend:
