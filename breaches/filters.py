@@ -2,8 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from breaches.models import Breach, BreachState, BreachType
-from msp.models import MSP, Agency
+from breaches.models import Breach, BreachParty, BreachState, BreachType
+from msp.models import MSP
 
 
 class BreachFilter(django_filters.FilterSet):
@@ -27,10 +27,10 @@ class BreachFilter(django_filters.FilterSet):
         empty_label="Any level",
         method="filter_level",
     )
-    agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.all(),
+    # A text search, not a list: a region works with hundreds of agencies (docs/adr/0010).
+    agency = django_filters.CharFilter(
         label="Agency",
-        empty_label="Any agency",
+        help_text="Name or Companies House number",
         method="filter_agency",
     )
     msp = django_filters.ModelChoiceFilter(
@@ -84,7 +84,12 @@ class BreachFilter(django_filters.FilterSet):
         return queryset.filter(level__order=int(value))
 
     def filter_agency(self, queryset, name, value):
-        return queryset.filter(parties__agency=value).distinct()
+        value = value.strip()
+        named = BreachParty.objects.filter(
+            Q(agency__name__icontains=value)
+            | Q(agency__company_number__iexact=value.replace(" ", ""))
+        )
+        return queryset.filter(pk__in=named.values("breach_id"))
 
     def filter_msp(self, queryset, name, value):
         return queryset.filter(parties__msp=value).distinct()

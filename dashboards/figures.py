@@ -464,10 +464,6 @@ def region_figure(slug: str, selection: Selection, *, highlight: str | None = No
     return REGION_FIGURES[slug](selection)
 
 
-def region_figures(selection: Selection, *, highlight: str | None = None) -> list[Figure]:
-    return [region_figure(slug, selection, highlight=highlight) for slug in REGION_FIGURES]
-
-
 # --- National figures ----------------------------------------------------------------------------
 
 NATIONAL_COLUMNS = [

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET
 from accounts.roles import Capability, Role
 from accounts.scope import access_for
 from breaches.selectors import home_queues
+from dashboards.cache import cached, current_token, token_subquery
 from dashboards.charts import bar_chart
 from dashboards.figures import (
     NATIONAL_FIGURES,
     REGION_FIGURES,
+    Figure,
     Selection,
     region_authorities,
     region_figure,
@@ -76,8 +78,7 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         return redirect("dashboards:region", code=first.code)
     form = _national_form(request)
-    today = timezone.localdate()
-    figures = [build(regions, form.period, today) for build in NATIONAL_FIGURES.values()]
+    figures = list(_national_figures(regions, form, NATIONAL_FIGURES).values())
     query = _query(form)
     for figure in figures:
         figure.links = [f"{reverse('dashboards:region', args=[k])}?{query}" for k in figure.keys]
@@ -94,10 +95,20 @@ def national_csv(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404  # national figures are out of scope for everyone else
     _require_dashboard(request)
     form = _national_form(request)
-    figure = NATIONAL_FIGURES[slug](
-        Region.objects.visible_to(request.user), form.period, timezone.localdate()
-    )
+    figure = _national_figures(Region.objects.visible_to(request.user), form, [slug])[slug]
     return csv_response(f"national-{slug}", figure.columns, figure.rows)
+
+
+def _national_figures(regions, form: DashboardFilterForm, slugs) -> dict[str, Figure]:
+    """Only national people reach these, and they see every region: the key needs no regions."""
+    today = timezone.localdate()
+    period = form.period
+    return cached(
+        current_token(),
+        ("national", today, period.first, period.last),
+        slugs,
+        lambda slug: NATIONAL_FIGURES[slug](regions, period, today),
+    )
 
 
 # --- Region ----------------------------------------------------------------------------------
@@ -141,9 +152,34 @@ def _region_switch(request: HttpRequest, region: Region) -> HttpResponse | None:
     return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
+def _region(request: HttpRequest, code: str) -> Region:
+    """The region, 404 outside the person's scope; read with the data token."""
+    regions = Region.objects.visible_to(request.user).annotate(figures_token=token_subquery())
+    return get_object_or_404(regions, code=code)
+
+
+def _region_figures(
+    region: Region, selection: Selection, slugs, *, highlight: str | None = None
+) -> dict[str, Figure]:
+    la = selection.local_authority
+    about = (
+        selection.today,
+        region.pk,
+        selection.period.first,
+        selection.period.last,
+        la.pk if la else "all",
+    )
+    figures = cached(
+        region.figures_token, about, slugs, lambda slug: region_figure(slug, selection)
+    )
+    if "per-la" in figures:
+        figures["per-la"].highlight = highlight  # per person: not part of what is cached
+    return figures
+
+
 @require_GET
 def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    region = get_object_or_404(Region.objects.visible_to(request.user), code=code)  # 404 first
+    region = _region(request, code)  # 404 first
     _require_dashboard(request)
     switch = _region_switch(request, region)
     if switch is not None:
@@ -151,7 +187,7 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     form, selection, own_la = _region_selection(request, region)
     highlighted = selection.local_authority or own_la
     highlight = highlighted.name if highlighted else None
-    figures = [region_figure(slug, selection, highlight=highlight) for slug in REGION_FIGURES]
+    figures = list(_region_figures(region, selection, REGION_FIGURES, highlight=highlight).values())
     access = access_for(request.user)
     la_code = selection.local_authority.la_code if selection.local_authority else ""
     return render(
@@ -180,10 +216,10 @@ def _overdue_url(la_code: str) -> str:
 
 @require_GET
 def figure_csv(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
+    region = _region(request, code)
     _require_dashboard(request)
     if slug not in REGION_FIGURES:
         raise Http404
     _form, selection, _own = _region_selection(request, region)
-    figure = region_figure(slug, selection)
+    figure = _region_figures(region, selection, [slug])[slug]
     return csv_response(f"{region.code}-{slug}", figure.columns, figure.rows)

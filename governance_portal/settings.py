@@ -126,6 +126,15 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Dashboard figures are cached in each process (dashboards/cache.py). Their keys carry a data
+# token read from the database, so they are correct across processes without a shared cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 STATIC_URL = "static/"
 # Where collectstatic puts files for whitenoise (the benchmark points it at a temporary folder).
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")

@@ -9,6 +9,7 @@ north_east_lead, newcastle_dcs.
 import os
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -62,6 +63,9 @@ def _fast_and_isolated(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Cached dashboard figures are keyed by a data token that a test's rollback restores: one
+    # test must not read another's figures.
+    cache.clear()
 
 
 @pytest.fixture

@@ -388,7 +388,9 @@ def test_the_list_filters_by_level_agency_msp_and_overdue(client, london_mou, re
         ]
 
     assert shown(level="1") == [late.reference]
-    assert shown(agency=agency.pk) == [late.reference]
+    assert shown(agency=agency.name[2:-2].upper()) == [late.reference]
+    assert shown(agency=f" {agency.company_number} ") == [late.reference]
+    assert shown(agency="No such agency") == []
     assert shown(msp=msp.pk) == [other.reference]
     assert shown(overdue="yes") == [late.reference]
     assert shown(q=other.reference.lower()) == [other.reference]

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from breaches.models import Breach
+from dashboards.cache import new_token
 from governance_portal.bench import build_bench_data
 from governance_portal.bench.shape import BENCH_SUFFIX, DEFAULT_SEED, is_bench_database
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Seeding {name} at scale {scale:g}")
         counts = build_bench_data(scale=scale, seed=seed, log=self.stdout.write)
+        new_token()  # COPY and bulk writes send no signals: cached dashboard figures are stale
         with connection.cursor() as cursor:
             # Statistics for the planner, and on PostgreSQL the visibility map that index-only
             # scans need, as on a database autovacuum has visited.

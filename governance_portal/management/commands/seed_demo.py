@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
+from dashboards.cache import new_token
 from mou.services import reference_data_load
 
 # Each app adds its demo data here, in dependency order. Every step is idempotent.
@@ -39,3 +40,4 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             for step in DEMO_STEPS:
                 import_string(step)(stdout=self.stdout)
+        new_token()  # bulk writes send no signals: cached dashboard figures are out of date
