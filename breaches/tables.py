@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from breaches.models import Breach
+from governance_portal.tables import DateColumn
 
 TAG_COLOURS = {
     "reported": "yellow",
@@ -25,8 +26,8 @@ class BreachTable(tables.Table):
     reference = tables.Column(linkify=True, attrs={"a": {"class": "govuk-link"}})
     breach_type = tables.Column(verbose_name="Type")
     parties = tables.Column(empty_values=(), orderable=False, verbose_name="Against")
-    occurred_on = tables.DateColumn(verbose_name="Happened", format="j M Y")
-    due_on = tables.DateColumn(verbose_name="Due", format="j M Y")
+    occurred_on = DateColumn(verbose_name="Happened")
+    due_on = DateColumn(verbose_name="Due")
     state = tables.Column(verbose_name="State")
 
     class Meta:

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from cap_exceptions.models import CapException
+from governance_portal.tables import DateColumn
 
 TAG_COLOURS = {
     "requested": "yellow",
@@ -31,7 +32,7 @@ class CapExceptionTable(tables.Table):
     job_type = tables.Column(verbose_name="Job type")
     agency = tables.Column(order_by="agency__name")
     rate = tables.Column(verbose_name="Rate (over cap)", empty_values=())
-    expires_on = tables.DateColumn(verbose_name="Expires", format="j M Y")
+    expires_on = DateColumn(verbose_name="Expires")
     status = tables.Column(verbose_name="State")
 
     class Meta:

@@ -48,7 +48,8 @@ class Page:
     markers: list[str]  # text every response must contain (wrk checks all of them)
     kind: str  # baseline, floor (no targets), dashboard, list or breach
     # Filled in as the run goes.
-    queries: list[int] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)  # with the cache empty: the most
+    cached_queries: list[int] = field(default_factory=list)  # with cached figures
     rows: list[int] = field(default_factory=list)
     rps: float = 0.0
     p50_ms: float = 0.0
@@ -250,9 +251,11 @@ def rows_shown(html: str) -> int:
 
 
 def measure_in_process(page: Page, cookie: str | None) -> None:
-    """SQL queries and rows shown, through the whole middleware stack (a second request, so
-    one-off caches are warm). Breach pages: the first ten, whose sizes differ."""
+    """SQL queries and rows shown, through the whole middleware stack (after a first request,
+    so one-off caches are warm), with the cache emptied and then with cached figures. Breach
+    pages: the first ten, whose sizes differ."""
     from django.conf import settings
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -262,8 +265,12 @@ def measure_in_process(page: Page, cookie: str | None) -> None:
         client.cookies[settings.SESSION_COOKIE_NAME] = cookie
     for path in page.paths[:10]:
         client.get(path)
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
+        with CaptureQueriesContext(connection) as cached:
+            client.get(path)
+        page.cached_queries.append(len(cached))
         html = response.content.decode()
         problem = content_problem(response.status_code, html, page, path)
         if problem:
@@ -502,7 +509,12 @@ def table(results: list[Page], baseline: Page) -> str:
                     f"{page.p50_ms:.1f}",
                     f"{page.p95_ms:.1f}",
                     f"{page.target_ms} ms" if page.target_ms else "-",
-                    span(page.queries),
+                    span(page.queries)
+                    + (
+                        f" ({span(page.cached_queries)} cached)"
+                        if page.cached_queries != page.queries
+                        else ""
+                    ),
                     span(page.rows),
                     "fail: " + "; ".join(page.failures)
                     if page.failures
