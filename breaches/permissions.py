@@ -41,8 +41,12 @@ def breaches_visible_to(user: User):
     return Breach.objects.visible_to(user)
 
 
-def get_breach_for_user(user: User, reference: str) -> Breach:
-    related = ("region", "mou_version", "rule", "level", "reported_by", "awaiting_party")
+BREACH_RELATED = ("region", "mou_version", "rule", "level", "reported_by", "awaiting_party")
+
+
+def get_breach_for_user(
+    user: User, reference: str, *, related: tuple[str, ...] = BREACH_RELATED
+) -> Breach:
     return get_object_or_404(
         Breach.objects.visible_to(user).select_related(*related), reference=reference
     )

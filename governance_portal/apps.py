@@ -6,3 +6,8 @@ class GovernancePortalConfig(AppConfig):
 
     name = "governance_portal"
     verbose_name = "Portal"
+
+    def ready(self) -> None:
+        from governance_portal.tables import remember_signatures
+
+        remember_signatures()

@@ -99,6 +99,10 @@ FORM_RENDERER = "governance_portal.forms.GovukFormRenderer"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Only form choices iterate querysets (.iterator()), and they are short: a server-side cursor cost
+# three round trips each (DECLARE, FETCH, CLOSE) for a few dozen rows. Also what a transaction-
+# pooling proxy such as PgBouncer needs.
+DATABASES["default"].setdefault("DISABLE_SERVER_SIDE_CURSORS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

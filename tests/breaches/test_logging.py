@@ -394,3 +394,27 @@ def test_the_list_filters_by_level_agency_msp_and_overdue(client, london_mou, re
     assert shown(msp=msp.pk) == [other.reference]
     assert shown(overdue="yes") == [late.reference]
     assert shown(q=other.reference.lower()) == [other.reference]
+
+
+def test_a_breach_awaiting_a_reply_names_the_party_without_another_query(
+    client, london_mou, regional_lead, against_camden
+):
+    from breaches.workflow import breach_act
+
+    client.force_login(regional_lead)
+    client.get("/")
+    breach_act(breach=against_camden, action="accept", actor=regional_lead)
+    before, _ = _count(client, against_camden.get_absolute_url())
+    against_camden.refresh_from_db()
+    breach_act(
+        breach=against_camden,
+        action="request_reply",
+        actor=regional_lead,
+        party=against_camden.parties.get(),
+        reply_due_on=D(2099, 1, 5),
+    )
+    after, response = _count(client, against_camden.get_absolute_url())
+    assert "Clock stopped: awaiting a reply from Camden until 5 January 2099" in (
+        response.content.decode()
+    )
+    assert after == before
