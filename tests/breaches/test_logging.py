@@ -418,3 +418,35 @@ def test_a_breach_awaiting_a_reply_names_the_party_without_another_query(
         response.content.decode()
     )
     assert after == before
+
+
+def test_the_timeline_says_what_happened_when_and_who(client, regional_lead, against_camden):
+    from breaches.models import BreachEvent, EventKind
+
+    BreachEvent.objects.create(
+        breach=against_camden,
+        kind=EventKind.ESCALATED,
+        from_state=BreachState.UNDER_REVIEW,
+        to_state=BreachState.UNDER_REVIEW,
+        to_level=2,
+        note="Deadline passed\nNo reply",
+        created_at=datetime.datetime(2026, 7, 1, 13, 5, tzinfo=datetime.UTC),
+    )
+    BreachEvent.objects.create(
+        breach=against_camden,
+        kind=EventKind.RESOLVED,
+        from_state=BreachState.UNDER_REVIEW,
+        to_state=BreachState.RESOLVED,
+        actor=regional_lead,
+        created_at=datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC),
+    )
+    client.force_login(regional_lead)
+    events = client.get(against_camden.get_absolute_url()).context["events"]
+    by_title = {event.title: event for event in events}
+    assert [e.title for e in events if e.title != "Logged"] == ["Escalated", "Resolved"]
+    escalated, resolved = by_title["Escalated"], by_title["Resolved"]
+    assert (escalated.title, escalated.change) == ("Escalated", " (level 2)")
+    assert (escalated.when, escalated.who) == ("1 Jul 2026, 14:05", "the portal")  # BST
+    assert escalated.note == "Deadline passed\nNo reply"
+    assert resolved.change == ": Under review to resolved"
+    assert (resolved.when, resolved.who) == ("1 Dec 2026, 09:00", str(regional_lead))
