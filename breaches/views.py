@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -182,8 +182,10 @@ def breach_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
+class TimelineEntry(TypedDict):
+    """A dict, not an object: the template engine tries a key before an attribute, so dicts are
+    its quickest lookups (each failed key lookup on an object raises and catches an error)."""
+
     title: str  # what happened: "Escalated"
     change: str  # ": Under review to resolved (level 2)", or ""
     when: str  # "5 Mar 2026, 14:05", London time

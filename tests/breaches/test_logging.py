@@ -442,11 +442,11 @@ def test_the_timeline_says_what_happened_when_and_who(client, regional_lead, aga
     )
     client.force_login(regional_lead)
     events = client.get(against_camden.get_absolute_url()).context["events"]
-    by_title = {event.title: event for event in events}
-    assert [e.title for e in events if e.title != "Logged"] == ["Escalated", "Resolved"]
+    by_title = {event["title"]: event for event in events}
+    assert [e["title"] for e in events if e["title"] != "Logged"] == ["Escalated", "Resolved"]
     escalated, resolved = by_title["Escalated"], by_title["Resolved"]
-    assert (escalated.title, escalated.change) == ("Escalated", " (level 2)")
-    assert (escalated.when, escalated.who) == ("1 Jul 2026, 14:05", "the portal")  # BST
-    assert escalated.note == "Deadline passed\nNo reply"
-    assert resolved.change == ": Under review to resolved"
-    assert (resolved.when, resolved.who) == ("1 Dec 2026, 09:00", str(regional_lead))
+    assert escalated["change"] == " (level 2)"
+    assert (escalated["when"], escalated["who"]) == ("1 Jul 2026, 14:05", "the portal")  # BST
+    assert escalated["note"] == "Deadline passed\nNo reply"
+    assert resolved["change"] == ": Under review to resolved"
+    assert (resolved["when"], resolved["who"]) == ("1 Dec 2026, 09:00", str(regional_lead))
