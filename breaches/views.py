@@ -20,6 +20,7 @@ from breaches.permissions import (
     BREACH_RELATED,
     breaches_visible_to,
     get_breach_for_user,
+    loggable_region_ids,
     loggable_regions,
 )
 from breaches.tables import BreachTable, state_tag
@@ -127,7 +128,8 @@ class BreachListView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_log"] = loggable_regions(self.request.user).exists()
+        regions = loggable_region_ids(self.request.user)  # from memberships: no query
+        context["can_log"] = regions is None or bool(regions)
         context["export_query"] = self.request.GET.urlencode()
         return context
 
