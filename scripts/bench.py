@@ -303,6 +303,8 @@ def gunicorn_start(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "governance_portal.wsgi",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--workers",
         "2",
         "--no-control-socket",
