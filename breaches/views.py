@@ -4,7 +4,7 @@ from typing import TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -101,12 +101,12 @@ def _visible_las(request: HttpRequest):
     return LocalAuthority.objects.filter(region__in=regions).order_by("name")
 
 
+_PARTIES = BreachParty.objects.select_related("local_authority", "agency", "msp")
+
+
 def _list_queryset(request: HttpRequest):
     return breaches_visible_to(request.user).prefetch_related(
-        Prefetch(
-            "parties",
-            queryset=BreachParty.objects.select_related("local_authority", "agency", "msp"),
-        )
+        Prefetch("parties", queryset=_PARTIES)
     )
 
 
@@ -162,7 +162,9 @@ def breach_detail(request: HttpRequest, reference: str) -> HttpResponse:
     # breach's query two thirds of its planning time on PostgreSQL.
     related = tuple(name for name in BREACH_RELATED if name != "awaiting_party")
     breach = get_breach_for_user(request.user, reference, related=related)
-    parties = list(breach.parties.select_related("local_authority", "agency", "msp"))
+    # Prefetched, so who may act (an LA's DCS at the LA level) reads them from here too.
+    prefetch_related_objects([breach], Prefetch("parties", queryset=_PARTIES))
+    parties = list(breach.parties.all())
     if breach.awaiting_party_id:
         awaiting = [p for p in parties if p.pk == breach.awaiting_party_id]
         if awaiting:

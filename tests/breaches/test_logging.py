@@ -450,3 +450,20 @@ def test_the_timeline_says_what_happened_when_and_who(client, regional_lead, aga
     assert escalated["note"] == "Deadline passed\nNo reply"
     assert resolved["change"] == ": Under review to resolved"
     assert (resolved["when"], resolved["who"]) == ("1 Dec 2026, 09:00", str(regional_lead))
+
+
+def test_a_dcs_at_their_level_sees_their_actions_without_another_query(
+    client, london_mou, regional_lead, dcs, against_camden
+):
+    from breaches.workflow import breach_act
+
+    breach_act(breach=against_camden, action="accept", actor=regional_lead)
+    client.force_login(dcs)
+    client.get("/")
+    before, response = _count(client, against_camden.get_absolute_url())
+    assert response.context["actions"] == []  # level 1 is the regional leads'
+    against_camden.refresh_from_db()
+    breach_act(breach=against_camden, action="escalate", actor=regional_lead, note="No reply")
+    after, response = _count(client, against_camden.get_absolute_url())
+    assert response.context["actions"]  # the LA's DCS acts at level 2
+    assert after == before
