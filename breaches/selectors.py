@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.scope import access_for
-from breaches.models import Breach, BreachState
+from breaches.models import OPEN_STATES, Breach, BreachState
 from mou.models import Responsible
 
 LIMIT = 10
@@ -81,7 +81,9 @@ def _lead_queues(
         default=F("due_on"),
     )
     ranked = (
-        breaches.annotate(queue=queue, deadline=deadline)
+        # Open states first: the (region, state) index finds them; the queue's CASE cannot.
+        breaches.filter(state__in=OPEN_STATES)
+        .annotate(queue=queue, deadline=deadline)
         .filter(queue__isnull=False)
         .annotate(
             position=Window(

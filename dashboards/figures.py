@@ -575,8 +575,9 @@ NATIONAL_FIGURES = {
 def headline(regions: QuerySet[Region], today: datetime.date) -> dict[str, int]:
     """The home page's lead figures for the regions a person's dashboard covers (one query)."""
     week_end = today + datetime.timedelta(days=(4 - today.weekday()) % 7)
-    return Breach.objects.filter(region__in=regions).aggregate(
-        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+    # Every count is of open breaches: reading only those lets the (region, state) index serve.
+    return Breach.objects.filter(region__in=regions, state__in=OPEN_STATES).aggregate(
+        open=Count("pk"),
         overdue=Count("pk", filter=overdue_q(today)),
         due=Count("pk", filter=due_between_q(today, week_end)),
     )
