@@ -221,6 +221,21 @@ def pages() -> list[Page]:
             "DCS dashboard (London)", ["/dashboards/LDN/"], "dcs", ["London dashboard"], "dashboard"
         ),
         Page("National view", ["/dashboards/"], "admin", ["National dashboard"], "dashboard"),
+        # A lead's home page and dashboard add their work queues to the region's figures.
+        Page(
+            "Home page (London lead)",
+            ["/"],
+            "lead",
+            ['id="home-dashboard"', "London today"],
+            "dashboard",
+        ),
+        Page(
+            "Lead's dashboard (London)",
+            ["/dashboards/LDN/"],
+            "lead",
+            ["London dashboard", 'id="overdue-list"'],
+            "dashboard",
+        ),
         Page("Breach list", ["/breaches/"], "lead", [HEADING.format("Breaches")], "list"),
         Page(
             "Breach list, filtered",
