@@ -218,13 +218,15 @@ def timeline(events) -> list[TimelineEntry]:
     ):
         change = ""
         if e["to_state"] and e["from_state"] and e["from_state"] != e["to_state"]:
-            change = f": {STATE_LABELS[e['from_state']]} to {STATE_LABELS[e['to_state']].lower()}"
+            before = STATE_LABELS.get(e["from_state"], e["from_state"])
+            after = STATE_LABELS.get(e["to_state"], e["to_state"])
+            change = f": {before} to {after.lower()}"
         if e["to_level"]:
             change += f" (level {e['to_level']})"
         when = timezone.localtime(e["created_at"])
         entries.append(
             TimelineEntry(
-                title=KIND_LABELS[e["kind"]],
+                title=KIND_LABELS.get(e["kind"], e["kind"]),  # as get_kind_display would
                 change=change,
                 when=f"{when.day} {when:%b %Y, %H:%M}",  # "5 Mar 2026, 14:05"
                 who=e["actor__name"] or e["actor__email"] or "the portal",

@@ -5,8 +5,8 @@ they read changes far less often than dashboards are opened. Each computed figur
 cache under a key made of:
 
 - the data token (`DataStamp`), a random value replaced after every committed write to a model of
-  the apps the figures read (`WATCHED_APPS`): a figure cached before a change is never read after
-  it, whichever process serves the request;
+  the apps the figures read (`WATCHED_APPS`): a figure cached before a change is not read once
+  the new token is in place (milliseconds after the commit), whichever process serves the request;
 - today's date (overdue, due this week and cap exceptions in force move with the calendar);
 - what the figure is about: region, period, local authority, slug.
 
@@ -56,7 +56,9 @@ def data_changed(**_kwargs) -> None:
     """Signal receiver: a new token once the current transaction commits (at once outside one).
     A transaction saving several rows replaces it several times: a one-row update each, kept
     simple rather than tracking transactions."""
-    transaction.on_commit(new_token)
+    # Robust: should the stamp's update fail, the change is saved and the callbacks after this
+    # one (notifications) still run; figures then expire within FIGURE_SECONDS.
+    transaction.on_commit(new_token, robust=True)
 
 
 def watch_writes() -> None:

@@ -30,8 +30,8 @@ def remember_signatures() -> None:
     of the breach list's 30 ms. The answer, the parameter names and whether there is a `**kwargs`,
     depends only on the function's code and on whether it is bound (which drops `self`), so it
     is kept per (code object, bound): a fixed number of entries, however many tables and
-    closures are made. Other callables (partials, objects with `__call__`) are asked every time,
-    as before. Installed once, from the app's `ready()`.
+    closures are made. Other callables (partials, objects with `__call__`, decorated functions,
+    whose wrappers share one code object) are asked every time, as before. Installed once, from the app's `ready()`.
     """
     if getattr(tables2_utils.signature, "remembers", False):
         return
@@ -41,7 +41,13 @@ def remember_signatures() -> None:
     def signature(fn):
         function = getattr(fn, "__func__", fn)
         code = getattr(function, "__code__", None)
-        if code is None or not isinstance(fn, FunctionType | MethodType):
+        if (
+            code is None
+            or not isinstance(fn, FunctionType | MethodType)
+            # inspect follows these: decorated functions share their wrapper's code object.
+            or hasattr(function, "__wrapped__")
+            or hasattr(function, "__signature__")
+        ):
             return ask(fn)
         key = (code, fn is not function)
         if key not in known:

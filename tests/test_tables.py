@@ -3,6 +3,7 @@ function's parameters once, and select options written in Python."""
 
 import datetime
 import functools
+import inspect
 import re
 
 import django_tables2 as tables
@@ -40,6 +41,43 @@ def test_signatures_are_remembered_per_function_and_binding():
     assert signature(closure()) == signature(closure()) == (("record", "bound_column"), None)
     partial = functools.partial(render, record=None)
     assert signature(partial) == (("value", "record"), None)  # asked each time, not remembered
+
+    def logged(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    @logged
+    def render_a(value):
+        return value
+
+    @logged
+    def render_b(record, value):
+        return value
+
+    # One wrapper's code object, two signatures: decorated functions are never remembered.
+    assert signature(render_a) == (("value",), None)
+    assert signature(render_b) == (("record", "value"), None)
+
+
+def test_each_function_is_inspected_once(monkeypatch):
+    asked = []
+    real = inspect.signature
+
+    def counting(fn, **kwargs):
+        asked.append(fn)
+        return real(fn, **kwargs)
+
+    monkeypatch.setattr(inspect, "signature", counting)
+
+    def render_once(value, bound_column):
+        return value
+
+    for _ in range(25):
+        assert tables2_utils.call_with_appropriate(render_once, {"value": 1}) is None
+    assert asked == [render_once]
 
 
 class _Table(tables.Table):

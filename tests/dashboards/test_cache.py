@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from breaches.workflow import breach_act
+from cap_exceptions.models import CapException, ExceptionStatus
 from dashboards.cache import WATCHED_APPS, current_token
 from mou.models import Signatory, SignatoryStatus
 from msp.models import MSP, RelationshipReview, ReviewAction
@@ -131,3 +132,38 @@ def test_a_new_day_computes_afresh(client, dcs, regional_lead, history, monkeypa
     tomorrow = today + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
     assert _figures(client)["deadlines"].rows[0] == ["Overdue", 2]
+
+
+def test_a_failed_token_update_loses_no_change_and_no_later_callback(
+    regional_lead, history, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken():
+        raise RuntimeError("no token for you")
+
+    monkeypatch.setattr("dashboards.cache.uuid.uuid4", broken)
+    later = []
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_breach(local_authority("202"), reporter=regional_lead)
+        transaction.on_commit(lambda: later.append("notified"))
+    assert later == ["notified"]
+
+
+def test_expiring_cap_exceptions_gives_a_new_token(
+    dcs, reference_data, django_capture_on_commit_callbacks
+):
+    from cap_exceptions.services import exceptions_expire
+
+    exception = cap_exception(local_authority("202"), requested_by=dcs)
+    CapException.objects.filter(pk=exception.pk).update(status=ExceptionStatus.APPROVED)
+    token = current_token()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = exceptions_expire(as_of=exception.expires_on + datetime.timedelta(days=1))
+    assert run.expired == [exception.reference]
+    assert current_token() != token
+
+
+def test_one_persons_highlight_is_not_cached_for_another(client, dcs, regional_lead, history):
+    client.force_login(dcs)
+    assert _figures(client)["per-la"].highlight == "Camden"
+    client.force_login(regional_lead)  # the same figures, from the cache
+    assert _figures(client)["per-la"].highlight is None
