@@ -4,6 +4,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from breaches.models import Breach, BreachEvent, EventKind
 from breaches.workflow import breach_act
@@ -20,6 +23,17 @@ PERIOD = {"start": "2026-Q1", "end": "2026-Q2"}
 
 def at(*args, tz=LONDON):
     return datetime.datetime(*args, tzinfo=tz)
+
+
+def cold_and_warm_queries(load) -> list[int]:
+    """Queries `load()` makes with the figures computed (cache empty), then read from the cache."""
+    cache.clear()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            load()
+        counts.append(len(ctx.captured_queries))
+    return counts
 
 
 def _set(breach, **fields):

@@ -6,15 +6,12 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cap_exceptions.models import CapException, ExceptionStatus
 from mou.models import LocalAuthority, Signatory, SignatoryStatus
-from tests.dashboards.conftest import PERIOD, _set, at
+from tests.dashboards.conftest import PERIOD, _set, at, cold_and_warm_queries
 from tests.factories import cap_exception, local_authority, logged_breach
 
 pytestmark = pytest.mark.django_db
@@ -115,14 +112,7 @@ def test_the_national_view_keeps_a_fixed_query_count(
     client.get("/")
 
     def count():
-        """Queries with the figures computed (cache empty), then read from the cache."""
-        cache.clear()
-        counts = []
-        for _ in range(2):
-            with CaptureQueriesContext(connection) as ctx:
-                _national(client)
-            counts.append(len(ctx.captured_queries))
-        return counts
+        return cold_and_warm_queries(lambda: _national(client))
 
     before = count()
     for la_code in ("391", "392", "393") * 4:

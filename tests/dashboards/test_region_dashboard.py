@@ -7,9 +7,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +15,7 @@ from dashboards.figures import REGION_FIGURES
 from dashboards.periods import Period, next_quarter, previous_quarter, quarter_start
 from mou.models import LocalAuthority
 from msp.models import MSP, RelationshipReview, ReviewAction
-from tests.dashboards.conftest import PERIOD, _set, at
+from tests.dashboards.conftest import PERIOD, _set, at, cold_and_warm_queries
 from tests.factories import AgencyFactory, local_authority, logged_breach
 
 pytestmark = pytest.mark.django_db
@@ -304,14 +301,7 @@ def test_the_dashboard_keeps_a_fixed_query_count(client, request, regional_lead,
     client.get("/")
 
     def count():
-        """Queries with the figures computed (cache empty), then read from the cache."""
-        cache.clear()
-        counts = []
-        for _ in range(2):
-            with CaptureQueriesContext(connection) as ctx:
-                _get(client)
-            counts.append(len(ctx.captured_queries))
-        return counts
+        return cold_and_warm_queries(lambda: _get(client))
 
     before = count()
     agency = AgencyFactory(name="Gamma Agency")

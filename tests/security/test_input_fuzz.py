@@ -82,11 +82,20 @@ def test_the_date_input_gives_a_date_or_a_clear_message(day, month, year):
 
 
 @FUZZ
-@given(query=TYPED, state=TYPED, level=TYPED, overdue=TYPED, start=TYPED)
-def test_breach_search_never_fails(client, regional_lead, query, state, level, overdue, start):
+@given(query=TYPED, state=TYPED, level=TYPED, overdue=TYPED, start=TYPED, agency=TYPED)
+def test_breach_search_never_fails(
+    client, regional_lead, query, state, level, overdue, start, agency
+):
     client.force_login(regional_lead)
     response = client.get(
         reverse("breaches:list"),
-        {"q": query, "state": state, "level": level, "overdue": overdue, "occurred_from": start},
+        {
+            "q": query,
+            "state": state,
+            "level": level,
+            "overdue": overdue,
+            "occurred_from": start,
+            "agency": agency,
+        },
     )
     assert response.status_code in (200, 404)
