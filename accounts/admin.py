@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from simple_history.admin import SimpleHistoryAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.admin_site import ScopedAdmin
 from accounts.models import Membership, User
@@ -14,9 +15,14 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["region", "local_authority", "msp"]
 
+    def get_queryset(self, request):
+        # A person in scope may also hold roles elsewhere: show only those in the admin's scope.
+        scope = access_for(request.user).capability_scope(Capability.MANAGE_PEOPLE)
+        return super().get_queryset(request).filter(pk__in=memberships_in_scope(scope).values("pk"))
+
 
 @admin.register(User)
-class UserAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class UserAdmin(ScopedAdmin):
     list_display = ["name", "email", "is_active", "last_login"]
     list_filter = ["is_active", "memberships__role"]
     search_fields = ["name", "email"]
@@ -29,7 +35,7 @@ class UserAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class MembershipAdmin(ScopedAdmin):
     list_display = ["user", "role", "region", "local_authority", "msp"]
     list_filter = ["role", "region"]
     search_fields = ["user__name", "user__email"]
@@ -43,3 +49,7 @@ class MembershipAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 # Roles are memberships (accounts/roles.py), not Django groups.
 admin.site.unregister(Group)
+# Authenticator apps and recovery codes hold secrets and are national rows: they are set up by
+# their owner and reset by an admin from the person's page, never edited here.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)

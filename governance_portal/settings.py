@@ -226,6 +226,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "governance_portal.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
+# Sign-in attempts hold every account's address: shown on the person's page, not in the admin.
+AXES_ENABLE_ADMIN = False
 # The address of the person signing in comes from this header only when the request arrives
 # from one of these proxies (e.g. DJANGO_TRUSTED_PROXIES=10.0.0.0/8), never from anyone else.
 CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")

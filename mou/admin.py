@@ -1,12 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_site import ScopedAdmin
 from mou.models import MOU, LocalAuthority, MOUVersion, Region, Signatory
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class RegionAdmin(ScopedAdmin):
     list_display = ["name", "code", "riia_name"]
     search_fields = ["name", "code", "riia_name"]
 
@@ -15,7 +14,7 @@ class RegionAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class LocalAuthorityAdmin(ScopedAdmin):
     list_display = ["name", "la_code", "ons_code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "la_code", "ons_code"]
@@ -27,7 +26,7 @@ class LocalAuthorityAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(MOU)
-class MOUAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class MOUAdmin(ScopedAdmin):
     list_display = ["title", "region"]
     list_select_related = ["region"]
 
@@ -36,7 +35,7 @@ class MOUAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(MOUVersion)
-class MOUVersionAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class MOUVersionAdmin(ScopedAdmin):
     list_display = ["mou", "label", "status", "effective_from", "effective_to"]
     list_filter = ["status", "mou__region"]
     list_select_related = ["mou"]
@@ -47,7 +46,7 @@ class MOUVersionAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class SignatoryAdmin(ScopedAdmin):
     list_display = ["local_authority", "version", "status", "signed_on"]
     list_filter = ["status", "version__mou__region"]
     list_select_related = ["local_authority", "version__mou"]

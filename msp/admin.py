@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_site import ScopedAdmin
 from accounts.scope import access_for
@@ -11,7 +10,7 @@ def _region_scope(request):
 
 
 @admin.register(MSP)
-class MSPAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class MSPAdmin(ScopedAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 
@@ -23,7 +22,7 @@ class MSPAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(MSPContract)
-class MSPContractAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class MSPContractAdmin(ScopedAdmin):
     list_display = ["msp", "local_authority", "starts_on", "ends_on"]
     list_filter = ["msp"]
     list_select_related = ["msp", "local_authority"]

@@ -36,9 +36,7 @@ def test_regional_admins_see_only_their_region_in_the_admin(
     assert newcastle_dcs.pk not in shown
     las = client.get("/admin/mou/localauthority/").context["cl"]
     assert las.result_count == 33
-    assert (
-        client.get(f"/admin/accounts/user/{newcastle_dcs.pk}/change/").status_code == 302
-    )  # not found: back to index
+    assert client.get(f"/admin/accounts/user/{newcastle_dcs.pk}/change/").status_code == 404
 
 
 def test_regional_admins_may_only_look_in_the_admin(client, london_admin, dcs):

@@ -49,6 +49,8 @@ class Context:
     action: object
     exception: object
     breach: object
+    contract: object
+    signatory: object
 
     @classmethod
     def build(cls) -> Context:
@@ -65,7 +67,8 @@ class Context:
         outsider = person_with_role(Role.DCS, local_authority=local_authority("391"))
         exception = cap_exception(local_authority("391"), requested_by=outsider)
         version = exception.mou_version  # the North East MOU, with a cap
-        msp = MSPContractFactory(local_authority=local_authority("391")).msp
+        contract = MSPContractFactory(local_authority=local_authority("391"))
+        msp = contract.msp
         agency = AgencyFactory()
         ChainMembership.objects.create(
             msp=msp, agency=agency, tier=1, from_date=datetime.date(2025, 1, 1)
@@ -83,7 +86,14 @@ class Context:
         from tests.factories import logged_breach
 
         breach = logged_breach(local_authority("391"), reporter=outsider)
+        from mou.models import Signatory
+
+        signatory = Signatory.objects.create(
+            version=version, local_authority=local_authority("391"), status="invited"
+        )
         return cls(
+            contract=contract,
+            signatory=signatory,
             breach=breach,
             outsider=outsider,
             outsider_membership=outsider.memberships.get(),
@@ -288,4 +298,109 @@ def problems(tester, ctx: Context, urlconf: str | None = None) -> list[str]:
                 found.append(
                     f"{route.name} ({url}): out-of-scope object answered {status}, not 404"
                 )
+    return found
+
+
+# The admin site: every URL of every registered ModelAdmin, against a row outside the admin's
+# scope. Django's admin and django-simple-history's add views one can forget (history, the
+# history form, the catch-all redirect); the walker reads the ModelAdmin's own URL list instead.
+
+
+def admin_out_of_scope(ctx: Context) -> dict[type, object]:
+    """For each model registered in the admin, a row outside a London admin's scope."""
+    from accounts.models import Membership, User
+    from mou.models import MOU, LocalAuthority, MOUVersion, Region, Signatory
+    from msp.models import MSP, MSPContract
+
+    return {
+        User: ctx.outsider,
+        Membership: ctx.outsider_membership,
+        Region: ctx.version.mou.region,
+        LocalAuthority: local_authority("391"),
+        MOU: ctx.version.mou,
+        MOUVersion: ctx.version,
+        Signatory: ctx.signatory,
+        MSP: ctx.msp,
+        MSPContract: ctx.contract,
+    }
+
+
+def registered_model_admins():
+    from django.apps import apps
+    from django.contrib import admin
+
+    return [
+        (model, admin.site.get_model_admin(model))
+        for model in apps.get_models()
+        if admin.site.is_registered(model)
+    ]
+
+
+def admin_object_paths(model_admin, pk: int) -> list[str]:
+    """Every path under one object: each of the ModelAdmin's URL patterns that takes an object,
+    and the paths other admin packages add or Django redirects (history form, bare id)."""
+    base = f"/admin/{model_admin.opts.app_label}/{model_admin.opts.model_name}/"
+    paths = []
+    for pattern in model_admin.get_urls():
+        route = str(pattern.pattern)
+        if "<path:object_id>" in route:
+            paths.append(base + route.replace("<path:object_id>", str(pk)))
+    # django-simple-history's history form, and Django's bare-id redirect to the change page.
+    paths += [f"{base}{pk}/history/1/", f"{base}{pk}/"]
+    return sorted(set(paths))
+
+
+def admin_problems(tester, ctx: Context) -> list[str]:
+    """Every admin URL that shows or changes a row outside the tester's scope (404 expected),
+    or lets a look-only admin change anything (403 expected)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.roles import Capability
+    from accounts.scope import access_for
+    from tests.conftest import PortalClient
+
+    client = PortalClient()
+    client.force_login(tester)
+    national = access_for(tester).capability_scope(Capability.USE_ADMIN_SITE).national
+    rows = admin_out_of_scope(ctx)
+    found: list[str] = []
+    for model, model_admin in registered_model_admins():
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        if model not in rows:
+            found.append(f"{label}: registered in the admin but has no out-of-scope row")
+            continue
+        obj = rows[model]
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        if not national:
+            listed = client.get(base)
+            if listed.status_code != 200:
+                found.append(f"{base}: the changelist answered {listed.status_code}")
+            elif obj.pk in {row.pk for row in listed.context["cl"].result_list}:
+                found.append(f"{base}: the changelist shows an out-of-scope {label}")
+            status = client.post(base + "add/", {}).status_code
+            if status != 403:
+                found.append(f"{base}add/: a look-only admin's POST answered {status}, not 403")
+        for url in admin_object_paths(model_admin, obj.pk):
+            expected = {404} if not national or "/history/1/" in url else {200, 302, 403}
+            if url.endswith(f"/{obj.pk}/"):
+                expected = {404}  # no catch-all: nothing answers there
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in expected:
+                    found.append(f"{method.upper()} {url}: answered {status}, not {expected}")
+        if not national:
+            content_type = ContentType.objects.get_for_model(model)
+            url = f"/admin/r/{content_type.pk}/{obj.pk}/"
+            status = client.get(url).status_code
+            if status != 404:
+                found.append(f"{url} (view on site): answered {status}, not 404")
+    if not national:
+        # A model with no admin of its own (a breach) is not reachable through "view on site".
+        from breaches.models import Breach
+
+        content_type = ContentType.objects.get_for_model(Breach)
+        url = f"/admin/r/{content_type.pk}/{ctx.breach.pk}/"
+        status = client.get(url).status_code
+        if status != 404:
+            found.append(f"{url} (view on site, breach): answered {status}, not 404")
     return found
