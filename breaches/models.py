@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,12 +76,11 @@ class BreachQuerySet(models.QuerySet["Breach"]):
     def visible_to(self, user) -> BreachQuerySet:
         """Regional leads and regional admins: their region. DCSs and LA workforce leads: breaches
         where their LA is a party and those they reported (DCSs also those at a level where the
-        region's DCSs are responsible). MSP contacts: breaches where their MSP or one of its
-        agencies is a party, and those they reported. National admins: all. Observers: none."""
+        region's DCSs are responsible). MSP contacts: breaches their MSP reaches
+        (`party_reached_by_msp`) and those they reported. National admins: all. Observers: none."""
         from accounts.roles import Role
         from accounts.scope import access_for
         from mou.models import Responsible
-        from msp.models import ChainMembership
 
         q = Q(pk__in=[])
         through_parties = False
@@ -99,13 +98,10 @@ class BreachQuerySet(models.QuerySet["Breach"]):
                         level__responsible=Responsible.REGION_DCS_BOARD,
                     )
             elif m.role == Role.MSP_CONTACT:
-                through_parties = True
-                agencies = ChainMembership.objects.filter(msp_id=m.msp_id).values("agency_id")
-                q |= (
-                    Q(parties__msp_id=m.msp_id)
-                    | Q(parties__agency_id__in=agencies)
-                    | Q(reported_by=user)
+                reached = BreachParty.objects.filter(breach_id=OuterRef("pk")).filter(
+                    party_reached_by_msp(m.msp_id)
                 )
+                q |= Q(Exists(reached)) | Q(reported_by=user)
         if not through_parties:
             # No join: a plain filter lets the region indexes order and count the list.
             return self.filter(q)
@@ -137,6 +133,27 @@ def overdue_q(on: datetime.date, prefix: str = "") -> Q:
         **{f"{prefix}state": BreachState.AWAITING_RESPONSE, f"{prefix}reply_due_on__lt": on}
     )
     return late_stage | late_reply
+
+
+def party_reached_by_msp(msp_id: int) -> Q:
+    """The breach parties an MSP answers for, as a condition on `BreachParty`: on the day the
+    breach happened the MSP held a contract with an LA of the breach's region, and the party is
+    the MSP itself or an agency that was in its chain that day.
+
+    The one rule for an MSP's contacts: which breaches they see (with their evidence, comments and
+    exports), who of them is emailed about a breach, and for which party they may reply. Region,
+    MOU and standing pages keep to contracts in force today (accounts.scope). docs/adr/0012.
+    """
+    from msp.models import ChainMembership, MSPContract
+
+    day = OuterRef("breach__occurred_on")
+    contracted = MSPContract.objects.current(on=day).filter(
+        msp_id=msp_id, local_authority__region_id=OuterRef("breach__region_id")
+    )
+    in_chain = ChainMembership.objects.current(on=day).filter(
+        msp_id=msp_id, agency_id=OuterRef("agency_id")
+    )
+    return Q(Exists(contracted)) & (Q(msp_id=msp_id) | Q(Exists(in_chain)))
 
 
 def due_between_q(start: datetime.date, end: datetime.date) -> Q:

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from accounts.roles import Role
 from accounts.selectors import people_holding
-from breaches.models import Breach
+from breaches.models import Breach, party_reached_by_msp
 
 SUBJECTS = {
     "logged": "Breach {ref} logged: {type}",
@@ -33,8 +33,9 @@ MESSAGES = {
 
 
 def recipients(kind: str, breach: Breach) -> list[str]:
-    """The reporter, the region's regional leads, and the MSP contacts of an MSP that is a party
-    or whose chain holds an agency that is a party."""
+    """The reporter, the region's regional leads, the people responsible at the level, an LA
+    asked to reply, and the contacts of each MSP that answers for a party
+    (`party_reached_by_msp`: a contract in the region and the agency in its chain on the day)."""
     from msp.models import ChainMembership
 
     people = [breach.reported_by, *people_holding(Role.REGIONAL_LEAD, region_id=breach.region_id)]
@@ -50,15 +51,14 @@ def recipients(kind: str, breach: Breach) -> list[str]:
             *people_holding(Role.LA_WORKFORCE_LEAD, local_authority_id=la_id),
             *people_holding(Role.DCS, local_authority_id=la_id),
         ]
-    msp_ids = {p.msp_id for p in parties if p.msp_id}
-    agency_ids = {p.agency_id for p in parties if p.agency_id}
-    msp_ids |= set(
-        ChainMembership.objects.current()
-        .filter(agency_id__in=agency_ids)
-        .values_list("msp_id", flat=True)
+    candidates = {p.msp_id for p in parties if p.msp_id} | set(
+        ChainMembership.objects.filter(
+            agency_id__in=[p.agency_id for p in parties if p.agency_id]
+        ).values_list("msp_id", flat=True)
     )
-    for msp_id in msp_ids:
-        people += list(people_holding(Role.MSP_CONTACT).filter(memberships__msp_id=msp_id))
+    for msp_id in sorted(candidates):
+        if breach.parties.filter(party_reached_by_msp(msp_id)).exists():
+            people += list(people_holding(Role.MSP_CONTACT).filter(memberships__msp_id=msp_id))
     return sorted({p.email for p in people if p.is_active})
 
 

@@ -28,6 +28,7 @@ from breaches.permissions import can_log_in_region, can_see
 from governance_portal.uploads import safe_download_name
 from governance_portal.working_days import add_working_days
 from mou.models import LocalAuthority, MOURule, MOUVersion, PriceCap
+from msp.models import MSPContract
 
 TRIAGE_WORKING_DAYS = 5
 
@@ -91,6 +92,16 @@ def breach_log(*, new: NewBreach, actor: User, evidence=None) -> Breach:
     outside = [la for la in new.local_authorities if la.region_id != region.pk]
     if outside:
         errors["local_authorities"] = f"{outside[0]} is not in {region.name}"
+    for msp in new.msps:
+        contracted = MSPContract.objects.current(on=new.occurred_on).filter(
+            msp=msp, local_authority__region=region
+        )
+        if not contracted.exists():
+            errors["msps"] = (
+                f"{msp} had no contract with a {region.name} local authority on "
+                f"{new.occurred_on:%-d %B %Y}. Choose the MSP that served the region then, "
+                "or raise the breach against the agency or local authority."
+            )
     cap = None
     if new.breach_type == BreachType.RATE_ABOVE_CAP:
         if new.rate_paid is None:

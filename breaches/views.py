@@ -87,7 +87,9 @@ def log_breach(request: HttpRequest) -> HttpResponse:
                     evidence=form.cleaned_data["evidence"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error, rename={"local_authorities": "local_authority"})
+                add_service_errors(
+                    form, error, rename={"local_authorities": "local_authority", "msps": "msp"}
+                )
             else:
                 messages.success(
                     request, f"Breach {breach.reference} logged. The regional leads have been told."

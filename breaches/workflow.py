@@ -25,6 +25,7 @@ from breaches.models import (
     EventKind,
     Outcome,
     OutcomeAction,
+    party_reached_by_msp,
 )
 from breaches.notifications import notify
 from governance_portal.working_days import add_working_days, working_days_between
@@ -118,8 +119,6 @@ def _is_lead(user: User, breach: Breach) -> bool:
 def _party_of(user: User, party: BreachParty | None) -> bool:
     if party is None:
         return False
-    from msp.models import ChainMembership
-
     for m in access_for(user).memberships:
         if (
             m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD)
@@ -127,16 +126,14 @@ def _party_of(user: User, party: BreachParty | None) -> bool:
             and m.local_authority_id == party.local_authority_id
         ):
             return True
-        if m.role == Role.MSP_CONTACT and m.msp_id:
-            if party.msp_id == m.msp_id:
-                return True
-            if (
-                party.agency_id
-                and ChainMembership.objects.current()
-                .filter(msp_id=m.msp_id, agency_id=party.agency_id)
-                .exists()
-            ):
-                return True
+        if (
+            m.role == Role.MSP_CONTACT
+            and not party.local_authority_id
+            and BreachParty.objects.filter(pk=party.pk)
+            .filter(party_reached_by_msp(m.msp_id))
+            .exists()
+        ):
+            return True
     return False
 
 

@@ -134,13 +134,15 @@ class MSPContract(models.Model):
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def visible_to(self, user) -> AgencyQuerySet:
-        """Agencies are national records; an MSP contact sees only their MSPs' chains."""
+        """Agencies are national records; an MSP contact sees only the agencies in their MSPs'
+        chains today (a breach against an agency follows the chain on its own date instead)."""
         from msp.permissions import supplier_scope
 
         scope = supplier_scope(user)
         if scope.all_suppliers:
             return self.all()
-        return self.filter(chain_memberships__msp_id__in=scope.msp_ids).distinct()
+        chains = ChainMembership.objects.current().filter(msp_id__in=scope.msp_ids)
+        return self.filter(pk__in=chains.values("agency_id"))
 
     def with_standing(self, region_id: int) -> AgencyQuerySet:
         """Annotate the agency's current standing in a region (active when never set)."""

@@ -21,7 +21,7 @@ from mou.models import PriceCap
 from tests.factories import (
     AgencyFactory,
     ChainMembershipFactory,
-    MSPFactory,
+    MSPContractFactory,
     local_authority,
     logged_breach,
     mou_version,
@@ -192,8 +192,10 @@ def test_an_msp_contact_sees_breaches_against_their_agencies(
     )
     client.force_login(msp_contact)
     assert client.get(breach.get_absolute_url()).status_code == 200
+    # Another MSP serving London (a party MSP must have served the region on the day).
+    other_msp = MSPContractFactory(local_authority=local_authority("204")).msp
     other = services.breach_log(
-        new=_new(london_mou, local_authorities=[], msps=[MSPFactory()]), actor=regional_lead
+        new=_new(london_mou, local_authorities=[], msps=[other_msp]), actor=regional_lead
     )
     assert client.get(other.get_absolute_url()).status_code == 404
 
@@ -374,7 +376,7 @@ def test_list_and_breach_page_keep_a_fixed_query_count(
 def test_the_list_filters_by_level_agency_msp_and_overdue(client, london_mou, regional_lead):
     from breaches.workflow import breach_act
 
-    agency, msp = AgencyFactory(), MSPFactory()
+    agency, msp = AgencyFactory(), MSPContractFactory(local_authority=local_authority("202")).msp
     late = services.breach_log(new=_new(london_mou, agencies=[agency]), actor=regional_lead)
     breach_act(
         breach=late, action="accept", actor=regional_lead, today=D(2026, 1, 5)
