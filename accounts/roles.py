@@ -44,6 +44,11 @@ class Capability(StrEnum):
     MANAGE_MOUS = "manage_mous"  # versions, rules, ladder, caps and signatories
     # MSP and agency records (national), contracts, standings, reviews, the escalation contact
     MANAGE_SUPPLIERS = "manage_suppliers"
+    # An unpublished MOU version, its caps and its CSVs (the region's admins, leads and DCSs)
+    READ_DRAFT_MOUS = "read_draft_mous"
+    # Supplier reviews and signatory evidence: everyone with a working role, never observers,
+    # who read aggregates and published MOU versions only
+    READ_CASE_RECORDS = "read_case_records"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -53,12 +58,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.USE_ADMIN_SITE,
             Capability.MANAGE_MOUS,
             Capability.MANAGE_SUPPLIERS,
+            Capability.READ_DRAFT_MOUS,
+            Capability.READ_CASE_RECORDS,
         }
     ),
-    Role.REGIONAL_LEAD: frozenset({Capability.MANAGE_SUPPLIERS}),
-    Role.DCS: frozenset(),
-    Role.LA_WORKFORCE_LEAD: frozenset(),
-    Role.MSP_CONTACT: frozenset(),
+    Role.REGIONAL_LEAD: frozenset(
+        {Capability.MANAGE_SUPPLIERS, Capability.READ_DRAFT_MOUS, Capability.READ_CASE_RECORDS}
+    ),
+    Role.DCS: frozenset({Capability.READ_DRAFT_MOUS, Capability.READ_CASE_RECORDS}),
+    Role.LA_WORKFORCE_LEAD: frozenset({Capability.READ_CASE_RECORDS}),
+    Role.MSP_CONTACT: frozenset({Capability.READ_CASE_RECORDS}),
     Role.OBSERVER: frozenset(),
 }
 

@@ -254,10 +254,10 @@ class CompareForm(GovukForm):
     )
     b = forms.ModelChoiceField(queryset=MOUVersion.objects.none(), label="With", empty_label=None)
 
-    def __init__(self, *args, mou, **kwargs) -> None:
+    def __init__(self, *args, versions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("a", "b"):
-            self.fields[name].queryset = mou.versions.all()
+            self.fields[name].queryset = versions
             self.fields[name].label_from_instance = lambda v: (
                 f"{v.label} ({v.get_status_display().lower()})"
             )

@@ -137,6 +137,19 @@ PUBLISHED = (VersionStatus.ACTIVE, VersionStatus.SUPERSEDED)
 
 
 class MOUVersionQuerySet(models.QuerySet["MOUVersion"]):
+    def visible_to(self, user: User) -> MOUVersionQuerySet:
+        """Published versions of the regions this person sees; drafts only for the region's
+        admins, regional leads and DCSs (and national admins)."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+
+        access = access_for(user)
+        scope, drafts = access.scope, access.capability_scope(Capability.READ_DRAFT_MOUS)
+        versions = self if scope.national else self.filter(mou__region_id__in=scope.region_ids)
+        if drafts.national:
+            return versions
+        return versions.filter(Q(status__in=PUBLISHED) | Q(mou__region_id__in=drafts.region_ids))
+
     def in_force(self, *, on: datetime.date) -> MOUVersionQuerySet:
         """Published versions whose dates cover `on` (a superseded version stays in force for the
         dates it covered, so last year's breach finds last year's rules)."""

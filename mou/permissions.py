@@ -20,10 +20,18 @@ def get_mou_for_user(user: User, code: str) -> MOU:
 
 
 def get_version_for_user(user: User, code: str, pk: int) -> MOUVersion:
+    """A version of the region's MOU, if `user` may read it (a draft: the region's admins,
+    regional leads and DCSs only); 404 otherwise."""
     mou = get_mou_for_user(user, code)
-    version = get_object_or_404(MOUVersion.objects.filter(mou=mou), pk=pk)
+    version = get_object_or_404(MOUVersion.objects.visible_to(user).filter(mou=mou), pk=pk)
     version.mou = mou  # already loaded, with its region
     return version
+
+
+def can_read_case_records(user: User, region_id: int) -> bool:
+    """Signatory evidence and the region's contact person: not for observers, who read
+    aggregates and published versions only."""
+    return access_for(user).can(Capability.READ_CASE_RECORDS, region_id=region_id)
 
 
 def can_manage_mou(user: User, mou: MOU) -> bool:

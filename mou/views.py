@@ -36,6 +36,7 @@ from mou.models import (
 )
 from mou.permissions import (
     can_manage_mou,
+    can_read_case_records,
     get_mou_for_user,
     get_version_for_user,
     require_mou_manager,
@@ -58,15 +59,17 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     from msp.models import EscalationContact
     from msp.permissions import can_manage_region
 
+    # The contact is a person: observers, who read aggregates only, are not shown them.
+    shows_contact = can_read_case_records(request.user, region.pk)
+    contact = EscalationContact.objects.filter(region=region).select_related("person")
     return render(
         request,
         "mou/region_detail.html",
         {
             "region": region,
             "local_authorities": region.local_authorities.all(),
-            "escalation_contact": EscalationContact.objects.filter(region=region)
-            .select_related("person")
-            .first(),
+            "shows_contact": shows_contact,
+            "escalation_contact": contact.first() if shows_contact else None,
             "can_set_contact": can_manage_region(request.user, region.pk),
         },
     )
@@ -128,6 +131,7 @@ def _version_context(request: HttpRequest, version: MOUVersion) -> dict:
         "caps": caps_by_job_type(version),
         "matrix": signatory_matrix(version),
         "can_manage": can_manage_mou(request.user, version.mou),
+        "can_read_evidence": can_read_case_records(request.user, version.mou.region_id),
     }
 
 
@@ -135,9 +139,8 @@ def _version_context(request: HttpRequest, version: MOUVersion) -> dict:
 def mou_detail(request: HttpRequest, code: str) -> HttpResponse:
     mou = get_mou_for_user(request.user, code)
     # Read once, with who published each: the page and the change history both use them.
-    prefetch_related_objects(
-        [mou], Prefetch("versions", queryset=MOUVersion.objects.select_related("published_by"))
-    )
+    readable = MOUVersion.objects.visible_to(request.user).select_related("published_by")
+    prefetch_related_objects([mou], Prefetch("versions", queryset=readable))
     versions = list(mou.versions.all())
     for v in versions:
         v.mou = mou
@@ -164,7 +167,9 @@ def version_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_GET
 def version_compare(request: HttpRequest, code: str) -> HttpResponse:
     mou = get_mou_for_user(request.user, code)
-    form = CompareForm(request.GET or None, mou=mou)
+    form = CompareForm(
+        request.GET or None, versions=MOUVersion.objects.visible_to(request.user).filter(mou=mou)
+    )
     comparison = None
     if form.is_valid():
         comparison = compare_versions(form.cleaned_data["a"], form.cleaned_data["b"])
@@ -393,6 +398,8 @@ def signatory_edit(request: HttpRequest, code: str, pk: int, la_code: str) -> Ht
 @require_GET
 def signatory_evidence(request: HttpRequest, code: str, pk: int, la_code: str) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
+    if not can_read_case_records(request.user, version.mou.region_id):
+        raise Http404
     signatory = get_object_or_404(
         Signatory.objects.filter(version=version).select_related("local_authority"),
         local_authority__la_code=la_code,

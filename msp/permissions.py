@@ -48,8 +48,12 @@ def get_agency_for_user(user: User, pk: int) -> Agency:
 
 
 def reviews_visible_to(user: User):
-    """Reviews of the regions the person sees, about suppliers the person sees."""
-    scope = access_for(user).scope
+    """Reviews of the regions the person sees, about suppliers the person sees. Observers see
+    none: they read aggregates only."""
+    access = access_for(user)
+    scope = access.scope
+    if not access.can(Capability.READ_CASE_RECORDS):
+        return RelationshipReview.objects.none()
     reviews = RelationshipReview.objects.all()
     if not scope.national:
         reviews = reviews.filter(region_id__in=scope.region_ids)

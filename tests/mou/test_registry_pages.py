@@ -44,42 +44,92 @@ def _urls(version, draft):
         "compare": reverse("mou:version_compare", args=[code]),
         "signatories_csv": reverse("mou:signatories_csv", args=[code, version.pk]),
         "caps_csv": reverse("mou:price_caps_csv", args=[code, version.pk]),
+        "draft": reverse("mou:version_detail", args=[code, draft.pk]),
+        "draft_signatories_csv": reverse("mou:signatories_csv", args=[code, draft.pk]),
+        "draft_caps_csv": reverse("mou:price_caps_csv", args=[code, draft.pk]),
         "create": reverse("mou:version_create", args=[code]),
+        "signatory": reverse("mou:signatory_edit", args=[code, version.pk, "202"]),
         "edit": reverse("mou:version_edit", args=[code, draft.pk]),
         "publish": reverse("mou:version_publish", args=[code, draft.pk]),
         "rule": reverse("mou:part_edit", args=[code, draft.pk, "rule", rule.pk]),
         "add_cap": reverse("mou:part_add", args=[code, draft.pk, "cap"]),
-        "signatory": reverse("mou:signatory_edit", args=[code, version.pk, "202"]),
         "carry_over": reverse("mou:signatories_carry_over", args=[code, draft.pk]),
     }
 
 
 READ = ["list", "detail", "version", "compare", "signatories_csv", "caps_csv"]
-WRITE = ["create", "edit", "publish", "rule", "add_cap", "signatory", "carry_over"]
+DRAFT_READ = ["draft", "draft_signatories_csv", "draft_caps_csv"]
+WRITE = ["create", "signatory"]
+DRAFT_WRITE = ["edit", "publish", "rule", "add_cap", "carry_over"]
 
 
 @pytest.mark.parametrize(
-    ("person", "read", "write"),
+    ("person", "read", "draft", "write"),
     [
-        ("national_admin", 200, 200),
-        ("london_admin", 200, 200),
-        ("regional_lead", 200, 403),
-        ("dcs", 200, 403),
-        ("la_workforce_lead", 200, 403),
-        ("msp_contact", 200, 403),
-        ("observer", 200, 403),
-        ("north_east_lead", 404, 404),
-        ("newcastle_dcs", 404, 404),
+        ("national_admin", 200, 200, 200),
+        ("london_admin", 200, 200, 200),
+        ("regional_lead", 200, 200, 403),
+        ("dcs", 200, 200, 403),
+        # A draft is for the region's admins, regional leads and DCSs only.
+        ("la_workforce_lead", 200, 404, 403),
+        ("msp_contact", 200, 404, 403),
+        ("observer", 200, 404, 403),
+        ("north_east_lead", 404, 404, 404),
+        ("newcastle_dcs", 404, 404, 404),
     ],
 )
-def test_permission_matrix(client, request, london_version, london_draft, person, read, write):
+def test_permission_matrix(
+    client, request, london_version, london_draft, person, read, draft, write
+):
     client.force_login(request.getfixturevalue(person))
     urls = _urls(london_version, london_draft)
-    got = {name: client.get(urls[name]).status_code for name in READ + WRITE}
-    expected = {name: (200 if name == "list" else read) for name in READ} | dict.fromkeys(
-        WRITE, write
+    names = READ + DRAFT_READ + WRITE + DRAFT_WRITE
+    got = {name: client.get(urls[name]).status_code for name in names}
+    expected = (
+        {name: (200 if name == "list" else read) for name in READ}
+        | dict.fromkeys(DRAFT_READ, draft)
+        | dict.fromkeys(WRITE, write)
+        | dict.fromkeys(DRAFT_WRITE, write if draft == 200 else 404)
     )
     assert got == expected
+
+
+def test_a_draft_is_neither_listed_nor_comparable_for_those_who_may_not_read_it(
+    client, la_workforce_lead, regional_lead, london_version, london_draft
+):
+    client.force_login(la_workforce_lead)
+    page = client.get(reverse("mou:mou_detail", args=["LDN"]))
+    assert [v.pk for v in page.context["versions"]] == [london_version.pk]
+    assert "2026.1" not in page.content.decode()
+    compare = reverse("mou:version_compare", args=["LDN"])
+    response = client.get(compare, {"a": london_version.pk, "b": london_draft.pk})
+    assert response.context["comparison"] is None
+    assert "b" in response.context["form"].errors
+    client.force_login(regional_lead)
+    page = client.get(reverse("mou:mou_detail", args=["LDN"]))
+    assert {v.pk for v in page.context["versions"]} == {london_version.pk, london_draft.pk}
+
+
+def test_observers_get_no_signatory_evidence_or_link_to_it(
+    client, observer, regional_lead, london_version
+):
+    signatory = Signatory.objects.create(
+        version=london_version,
+        local_authority=local_authority("202"),
+        status=SignatoryStatus.SIGNED,
+        signed_on=D(2025, 9, 1),
+        evidence=SimpleUploadedFile("signed.pdf", b"%PDF-1.7\n%%EOF\n"),
+        evidence_name="signed.pdf",
+        evidence_kind="pdf",
+    )
+    url = reverse("mou:signatory_evidence", args=["LDN", london_version.pk, "202"])
+    client.force_login(regional_lead)
+    assert client.get(url).status_code == 200
+    assert url in client.get(reverse("mou:mou_detail", args=["LDN"])).content.decode()
+    client.force_login(observer)
+    assert client.get(url).status_code == 404
+    assert url not in client.get(reverse("mou:mou_detail", args=["LDN"])).content.decode()
+    assert signatory.evidence
 
 
 def test_a_version_of_another_region_is_404_under_the_wrong_region_code(

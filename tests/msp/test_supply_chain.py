@@ -169,19 +169,20 @@ def chain(reference_data):
 
 
 @pytest.mark.parametrize(
-    ("person", "read", "edit", "regional"),
+    ("person", "read", "edit", "regional", "review_page"),
     [
-        ("national_admin", 200, 200, 200),
-        ("london_admin", 200, 200, 200),
-        ("regional_lead", 200, 200, 200),
-        ("north_east_lead", 200, 200, 404),
-        ("dcs", 200, 403, 403),
-        ("la_workforce_lead", 200, 403, 403),
-        ("observer", 200, 403, 403),
-        ("msp_contact", 200, 403, 403),
+        ("national_admin", 200, 200, 200, 200),
+        ("london_admin", 200, 200, 200, 200),
+        ("regional_lead", 200, 200, 200, 200),
+        ("north_east_lead", 200, 200, 404, 404),
+        ("dcs", 200, 403, 403, 200),
+        ("la_workforce_lead", 200, 403, 403, 200),
+        # Observers read aggregates and published MOU versions only: never a supplier review.
+        ("observer", 200, 403, 403, 404),
+        ("msp_contact", 200, 403, 403, 200),
     ],
 )
-def test_permission_matrix(client, request, chain, person, read, edit, regional):
+def test_permission_matrix(client, request, chain, person, read, edit, regional, review_page):
     msp, agency, review = chain
     user = request.getfixturevalue(person)
     if person == "msp_contact":
@@ -207,12 +208,15 @@ def test_permission_matrix(client, request, chain, person, read, edit, regional)
         _url("escalation_contact", "LDN"),
     ]
     assert {u: client.get(u).status_code for u in reads} == dict.fromkeys(reads, read)
+    assert client.get(_url("review_detail", review.pk)).status_code == review_page
     assert {u: client.get(u).status_code for u in edits} == dict.fromkeys(edits, edit)
     got = {u: client.get(u).status_code for u in regionals}
     if (
         person == "msp_contact"
     ):  # the review is visible to them, standing and contact pages are not theirs
         assert got == {regionals[0]: 403, regionals[1]: 403, regionals[2]: 403}
+    elif person == "observer":  # the review is not theirs to see at all
+        assert got == {regionals[0]: 403, regionals[1]: 404, regionals[2]: 403}
     else:
         assert got == dict.fromkeys(regionals, regional)
 
