@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -13,14 +15,35 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import ROLE_SCOPE_KINDS, Role, ScopeKind
 
 
+def sign_in_key(value: str | None) -> str:
+    """An email address as sign-in compares it: NFKC, casefolded, without surrounding space.
+
+    The database's case-insensitive match is wider (PostgreSQL's UPPER() makes a dotless i, U+0131, an I),
+    so an address must also give the same key as the stored one to sign in."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip().casefold()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def normalize_email(self, email: str | None) -> str:
         return (email or "").strip().lower()
 
+    def sign_in_candidates(self, username: str | None) -> models.QuerySet[User]:
+        """Accounts the database matches case-insensitively: wider than sign-in accepts."""
+        value = str(username or "").strip()
+        if not value or "\x00" in value:  # PostgreSQL refuses NUL in a query
+            return self.none()
+        return self.filter(email__iexact=value).order_by("pk")
+
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=(username or "").strip())
+        """The account sign-in uses: only one whose address has the same sign-in key, so a
+        look-alike (a dotless i, U+0131, for an i) is not taken for it."""
+        key = sign_in_key(username)
+        for user in self.sign_in_candidates(username):
+            if sign_in_key(user.email) == key:
+                return user
+        raise self.model.DoesNotExist("No person has this email address")
 
     def create_user(self, email: str, name: str = "", password: str | None = None, **extra) -> User:
         if not email:

@@ -57,6 +57,13 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _second_factor_login(request: HttpRequest, device) -> None:
+    """Mark the session as having passed two-factor sign-in, under a new session key: the key
+    the password alone was given no longer works (django-otp keeps it; ASVS 3.2.1)."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
+
+
 def _clean(token: str) -> str:
     return "".join(token.split()).lower()
 
@@ -75,7 +82,7 @@ def totp_device_confirm(
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    django_otp.login(request, device)
+    _second_factor_login(request, device)
     account_event_record(
         kind=AccountEventKind.TWO_FACTOR_ENROLLED, request=request, user=device.user
     )
@@ -106,7 +113,7 @@ def two_factor_verify(*, request: HttpRequest, user: User, token: str) -> bool:
     if device is None:
         account_event_record(kind=AccountEventKind.TWO_FACTOR_FAILED, request=request, user=user)
         return False
-    django_otp.login(request, device)
+    _second_factor_login(request, device)
     kind = (
         AccountEventKind.RECOVERY_CODE_USED
         if isinstance(device, StaticDevice)

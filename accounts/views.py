@@ -26,7 +26,7 @@ from accounts.forms import (
     SetPasswordForm,
     TwoFactorCodeForm,
 )
-from accounts.lockout import is_locked_out, sign_in_unlock
+from accounts.lockout import failed_sign_in_count, is_locked_out, sign_in_unlock
 from accounts.models import AccountEvent, Membership
 from accounts.permissions import (
     can_change_account,
@@ -49,10 +49,16 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class _LockedOutForm(LoginForm):
+    def clean(self):
+        # The fields only: signing in again here would count one more failure.
+        return self.cleaned_data
+
+
 def locked_out(request: HttpRequest, credentials: dict | None = None, *args) -> HttpResponse:
     """What django-axes shows after repeated failures. It says the same whether or not the
     account exists."""
-    form = LoginForm(request, data=request.POST or None)
+    form = _LockedOutForm(request, data=request.POST or None)
     form.is_valid()  # bind, so the email stays in the box
     form.errors.clear()
     form.add_error(
@@ -150,6 +156,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change_account": can_change_account(request.user, person),
             "changes": person_changes(person),
             "locked_out": is_locked_out(person),
+            "failed_sign_ins": failed_sign_in_count(person),
             "has_two_factor": two_factor.has_confirmed_device(person),
         },
     )
