@@ -123,6 +123,17 @@ def _require_draft(version: MOUVersion) -> None:
         )
 
 
+def _draft_for_change(version: MOUVersion, actor: User | None) -> MOUVersion:
+    """The version as it is now, locked until the caller's transaction ends, if it is still a
+    draft. The object a page loaded may be stale: someone may have published it since, and an
+    edit checked (or saved) on that object would put the published version back to draft.
+    Publishing locks the same row, so an edit and a publish of one version take turns."""
+    require_mou_manager(actor, version.mou)
+    current = MOUVersion.objects.select_for_update().get(pk=version.pk)
+    _require_draft(current)
+    return current
+
+
 def _full_clean(obj, exclude: set[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_constraints=False)
 
@@ -213,22 +224,34 @@ def mou_version_create_draft(
     return version
 
 
+# A version's fields that only publishing (and superseding) sets.
+PUBLISHING_OWNS = frozenset({"mou", "status", "effective_to", "published_at", "published_by"})
+
+
 @transaction.atomic
 def mou_version_update(
     *, version: MOUVersion, changes: dict, document=None, actor: User | None
 ) -> MOUVersion:
-    """Change a draft's details and, optionally, its document (an UploadField file)."""
-    require_mou_manager(actor, version.mou)
-    _require_draft(version)
+    """Change a draft's details and, optionally, its document (an UploadField file).
+
+    Applied to the row as it is now and saving only the fields changed, so a stale `version`
+    never writes back its status, dates or another person's changes."""
+    if owned := PUBLISHING_OWNS & set(changes):
+        raise ValueError(f"Publishing sets {', '.join(sorted(owned))}, not an edit")
+    current = _draft_for_change(version, actor)
+    fields = list(changes)
     for name, value in changes.items():
-        setattr(version, name, value)
+        setattr(current, name, value)
     if document is not None:
-        version.document = document
-        version.document_name = safe_download_name(document.name)
-        version.document_kind = getattr(document, "upload_kind", "")
-    _full_clean(version, exclude={"document"})
-    _stamp(version, actor).save()
-    return version
+        current.document = document
+        current.document_name = safe_download_name(document.name)
+        current.document_kind = getattr(document, "upload_kind", "")
+        fields += ["document", "document_name", "document_kind"]
+    _full_clean(current, exclude={"document"})
+    _stamp(current, actor).save(update_fields=fields)
+    for name in fields:  # the caller's object shows what was saved
+        setattr(version, name, getattr(current, name))
+    return current
 
 
 @transaction.atomic
@@ -237,6 +260,7 @@ def mou_version_publish(*, version: MOUVersion, actor: User | None) -> MOUVersio
     the new one takes effect. Refuses dates that would overlap a published version."""
     mou = MOU.objects.select_for_update().get(pk=version.mou_id)  # two admins publishing at once
     require_mou_manager(actor, mou)
+    # Checked on the row as it is now, locked: the object the page loaded may be stale.
     version = MOUVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
     published = list(mou.versions.filter(status__in=PUBLISHED).order_by("-effective_from"))
@@ -272,8 +296,7 @@ def mou_version_publish(*, version: MOUVersion, actor: User | None) -> MOUVersio
 
 
 def _save_part(obj, *, version: MOUVersion, actor: User | None, unique_message: str):
-    require_mou_manager(actor, version.mou)
-    _require_draft(version)
+    """Save a rule, level or cap of `version`, which the caller got from _draft_for_change."""
     obj.version = version
     _full_clean(obj, exclude={"version"})
     try:
@@ -286,6 +309,7 @@ def _save_part(obj, *, version: MOUVersion, actor: User | None, unique_message: 
 
 @transaction.atomic
 def mou_rule_save(*, version: MOUVersion, rule: MOURule, actor: User | None) -> MOURule:
+    version = _draft_for_change(version, actor)
     if rule.kind == RuleKind.REGIONAL:
         rule.source = RuleSource.REGIONAL
         rule.value = None
@@ -303,8 +327,7 @@ def mou_rule_save(*, version: MOUVersion, rule: MOURule, actor: User | None) -> 
 
 @transaction.atomic
 def mou_rule_remove(*, rule: MOURule, actor: User | None) -> None:
-    require_mou_manager(actor, rule.version.mou)
-    _require_draft(rule.version)
+    _draft_for_change(rule.version, actor)
     if rule.source == RuleSource.STATUTORY:
         raise ValidationError("A statutory rule cannot be removed")
     _stamp(rule, actor).delete()
@@ -316,7 +339,7 @@ def escalation_level_save(
 ) -> EscalationLevel:
     return _save_part(
         level,
-        version=version,
+        version=_draft_for_change(version, actor),
         actor=actor,
         unique_message=f"This ladder already has a level {level.order}",
     )
@@ -324,9 +347,8 @@ def escalation_level_save(
 
 @transaction.atomic
 def escalation_level_remove(*, level: EscalationLevel, actor: User | None) -> None:
-    require_mou_manager(actor, level.version.mou)
-    _require_draft(level.version)
-    if level.version.escalation_levels.count() == 1:
+    version = _draft_for_change(level.version, actor)
+    if version.escalation_levels.count() == 1:
         raise ValidationError("The ladder needs at least one level")
     _stamp(level, actor).delete()
 
@@ -335,7 +357,7 @@ def escalation_level_remove(*, level: EscalationLevel, actor: User | None) -> No
 def price_cap_save(*, version: MOUVersion, cap: PriceCap, actor: User | None) -> PriceCap:
     return _save_part(
         cap,
-        version=version,
+        version=_draft_for_change(version, actor),
         actor=actor,
         unique_message=f"This version already has a cap for {cap.get_job_type_display().lower()} "
         f"({cap.get_engagement_type_display().lower()})",
@@ -344,8 +366,7 @@ def price_cap_save(*, version: MOUVersion, cap: PriceCap, actor: User | None) ->
 
 @transaction.atomic
 def price_cap_remove(*, cap: PriceCap, actor: User | None) -> None:
-    require_mou_manager(actor, cap.version.mou)
-    _require_draft(cap.version)
+    _draft_for_change(cap.version, actor)
     _stamp(cap, actor).delete()
 
 
