@@ -20,9 +20,13 @@ def _people_scope(actor: User) -> Scope:
     return access_for(actor).capability_scope(Capability.MANAGE_PEOPLE)
 
 
+def can_manage_people(actor: User) -> bool:
+    return access_for(actor).can(Capability.MANAGE_PEOPLE)
+
+
 def require_people_manager(actor: User) -> None:
     """403 for anyone who manages nobody: the page exists, but is not theirs to use."""
-    if not access_for(actor).can(Capability.MANAGE_PEOPLE):
+    if not can_manage_people(actor):
         raise PermissionDenied
 
 

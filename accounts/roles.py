@@ -36,6 +36,14 @@ ROLE_SCOPE_KINDS: dict[str, frozenset[ScopeKind]] = {
 }
 
 
+class Reach(StrEnum):
+    """How far a capability held through a membership reaches."""
+
+    SCOPE = "scope"  # the membership's own scope: national, a region, an LA or an MSP
+    REGION = "region"  # the region around it: an LA's region, an MSP's contract regions today
+    NATIONAL = "national"  # only a national membership grants it
+
+
 class Capability(StrEnum):
     """Things a role lets a person do, always within the scope the role is held in."""
 
@@ -44,32 +52,86 @@ class Capability(StrEnum):
     MANAGE_MOUS = "manage_mous"  # versions, rules, ladder, caps and signatories
     # MSP and agency records (national), contracts, standings, reviews, the escalation contact
     MANAGE_SUPPLIERS = "manage_suppliers"
-    # An unpublished MOU version, its caps and its CSVs (the region's admins, leads and DCSs)
+    # An unpublished MOU version, its caps and its CSVs
     READ_DRAFT_MOUS = "read_draft_mous"
-    # Supplier reviews and signatory evidence: everyone with a working role, never observers,
+    # Supplier reviews, signatory evidence and the region's contact person: never observers,
     # who read aggregates and published MOU versions only
     READ_CASE_RECORDS = "read_case_records"
+    VIEW_DASHBOARD = "view_dashboard"
+    LOG_BREACH = "log_breach"
+    # Act as lead on a region: its breach queue (triage, replies, escalation, outcomes) and its
+    # cap exception register
+    LEAD_REGION = "lead_region"
+    # An LA's own breaches and cap exceptions: see them, reply for the LA, request exceptions
+    ACT_FOR_LA = "act_for_la"
+    # Breaches an MSP answers for (breaches.models.party_reached_by_msp): see them, reply
+    ACT_FOR_MSP = "act_for_msp"
+    # Be responsible at a rung of a breach's escalation ladder (mou.models.Responsible)
+    RESPOND_AT_LA_DCS_LEVEL = "respond_at_la_dcs_level"
+    RESPOND_AT_DCS_BOARD_LEVEL = "respond_at_dcs_board_level"
+    RESPOND_AT_NATIONAL_LEVEL = "respond_at_national_level"
+    DECIDE_CAP_EXCEPTIONS = "decide_cap_exceptions"  # the DCS's approval or refusal
+    # The second approval, where the MOU version asks for a regional lead's
+    SECOND_APPROVE_CAP_EXCEPTIONS = "second_approve_cap_exceptions"
+    # The next apps (data returns, governance): held here so they ask the same table
+    SUBMIT_DATA_RETURNS = "submit_data_returns"
+    AUTHORISE_DATA_RETURNS = "authorise_data_returns"
+    RUN_GOVERNANCE = "run_governance"  # groups, meetings, packs, decisions and actions
 
 
-ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.ADMIN: frozenset(
-        {
-            Capability.MANAGE_PEOPLE,
-            Capability.USE_ADMIN_SITE,
-            Capability.MANAGE_MOUS,
-            Capability.MANAGE_SUPPLIERS,
-            Capability.READ_DRAFT_MOUS,
-            Capability.READ_CASE_RECORDS,
-        }
-    ),
-    Role.REGIONAL_LEAD: frozenset(
-        {Capability.MANAGE_SUPPLIERS, Capability.READ_DRAFT_MOUS, Capability.READ_CASE_RECORDS}
-    ),
-    Role.DCS: frozenset({Capability.READ_DRAFT_MOUS, Capability.READ_CASE_RECORDS}),
-    Role.LA_WORKFORCE_LEAD: frozenset({Capability.READ_CASE_RECORDS}),
-    Role.MSP_CONTACT: frozenset({Capability.READ_CASE_RECORDS}),
-    Role.OBSERVER: frozenset(),
+C, R = Capability, Reach
+# Each role's capabilities and how far each reaches from the scope the role is held in.
+ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
+    Role.ADMIN: {
+        C.MANAGE_PEOPLE: R.SCOPE,
+        C.USE_ADMIN_SITE: R.SCOPE,
+        C.MANAGE_MOUS: R.SCOPE,
+        C.MANAGE_SUPPLIERS: R.SCOPE,
+        C.READ_DRAFT_MOUS: R.SCOPE,
+        C.READ_CASE_RECORDS: R.SCOPE,
+        C.VIEW_DASHBOARD: R.SCOPE,
+        C.LOG_BREACH: R.SCOPE,
+        C.LEAD_REGION: R.SCOPE,
+        C.RESPOND_AT_NATIONAL_LEVEL: R.NATIONAL,
+        C.RUN_GOVERNANCE: R.SCOPE,
+    },
+    Role.REGIONAL_LEAD: {
+        C.MANAGE_SUPPLIERS: R.SCOPE,
+        C.READ_DRAFT_MOUS: R.SCOPE,
+        C.READ_CASE_RECORDS: R.SCOPE,
+        C.VIEW_DASHBOARD: R.SCOPE,
+        C.LOG_BREACH: R.SCOPE,
+        C.LEAD_REGION: R.SCOPE,
+        C.SECOND_APPROVE_CAP_EXCEPTIONS: R.SCOPE,
+        C.RUN_GOVERNANCE: R.SCOPE,
+    },
+    Role.DCS: {
+        C.READ_DRAFT_MOUS: R.REGION,
+        C.READ_CASE_RECORDS: R.REGION,
+        C.VIEW_DASHBOARD: R.REGION,
+        C.LOG_BREACH: R.REGION,
+        C.ACT_FOR_LA: R.SCOPE,
+        C.RESPOND_AT_LA_DCS_LEVEL: R.SCOPE,
+        C.RESPOND_AT_DCS_BOARD_LEVEL: R.REGION,
+        C.DECIDE_CAP_EXCEPTIONS: R.SCOPE,
+        C.AUTHORISE_DATA_RETURNS: R.SCOPE,
+    },
+    Role.LA_WORKFORCE_LEAD: {
+        C.READ_CASE_RECORDS: R.REGION,
+        C.LOG_BREACH: R.REGION,
+        C.ACT_FOR_LA: R.SCOPE,
+        C.SUBMIT_DATA_RETURNS: R.SCOPE,
+    },
+    Role.MSP_CONTACT: {
+        C.READ_CASE_RECORDS: R.REGION,
+        C.LOG_BREACH: R.REGION,
+        C.ACT_FOR_MSP: R.SCOPE,
+    },
+    Role.OBSERVER: {
+        C.VIEW_DASHBOARD: R.SCOPE,
+    },
 }
+del C, R
 
 # Short descriptions shown on the home page and in the invite form.
 ROLE_DESCRIPTIONS: dict[str, str] = {

@@ -1,8 +1,13 @@
 """What a person may see and do: the one place that reads memberships.
 
 `access_for(user)` loads a person's memberships once per request (two queries at most) and
-answers from memory after that. Querysets such as `Region.objects.visible_to(user)` and the
-`can_*` checks in each app's permissions module ask it.
+answers from memory after that, from the one table in accounts/roles.py:
+
+- `can(capability, region_id=…, local_authority=…, msp_id=…)`: whether the person holds it there;
+- `capability_scope(capability)`: the regions where they hold it (or every region);
+- `local_authority_ids(capability)`, `msp_ids(capability)`: the LAs and MSPs it is held for;
+- `filter(capability, region=…, local_authority=…)`: a condition on a model's own field paths,
+  so each `visible_to` is a few lines that ask the policy instead of reading roles.
 """
 
 from __future__ import annotations
@@ -11,16 +16,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from accounts.roles import (
     ROLE_CAPABILITIES,
     TWO_FACTOR_REQUIRED_ROLES,
     Capability,
+    Reach,
     Role,
     ScopeKind,
 )
 
 if TYPE_CHECKING:
     from accounts.models import Membership, User
+    from mou.models import LocalAuthority
 
 
 @dataclass(frozen=True)
@@ -74,24 +83,113 @@ class Access:
     def two_factor_required(self) -> bool:
         return bool(self.roles() & TWO_FACTOR_REQUIRED_ROLES)
 
-    def capability_scope(self, capability: Capability) -> Scope:
-        """The regions in which this person holds `capability` through some membership."""
-        region_ids: set[int] = set()
+    def holding(self, capability: Capability) -> list[tuple[Membership, Reach]]:
+        """The memberships that grant `capability`, with how far each reaches."""
+        held = []
         for membership in self.memberships:
-            if capability not in ROLE_CAPABILITIES[membership.role]:
+            reach = ROLE_CAPABILITIES[membership.role].get(capability)
+            if reach is None:
                 continue
+            if reach is Reach.NATIONAL and membership.scope_kind is not ScopeKind.NATIONAL:
+                continue
+            held.append((membership, reach))
+        return held
+
+    def capability_scope(self, capability: Capability) -> Scope:
+        """The regions in which this person holds `capability` through some membership (for an
+        LA or MSP held capability, the regions around it)."""
+        region_ids: set[int] = set()
+        for membership, _ in self.holding(capability):
             covered = self.membership_region_ids(membership)
             if covered is None:
                 return Scope(national=True, region_ids=frozenset())
             region_ids |= covered
         return Scope(national=False, region_ids=frozenset(region_ids))
 
-    def can(self, capability: Capability, *, region_id: int | None = None) -> bool:
-        """Whether the person holds `capability` anywhere, or in `region_id` when given."""
-        scope = self.capability_scope(capability)
-        if region_id is None:
-            return scope.national or bool(scope.region_ids)
-        return scope.covers_region(region_id)
+    def everywhere(self, capability: Capability) -> bool:
+        return self.capability_scope(capability).national
+
+    def local_authorities(self, capability: Capability) -> list[LocalAuthority]:
+        """The LAs for which the person holds `capability` through an LA membership (loaded
+        with the memberships, with their regions)."""
+        return [
+            m.local_authority
+            for m, reach in self.holding(capability)
+            if reach is Reach.SCOPE and m.local_authority_id
+        ]
+
+    def local_authority_ids(self, capability: Capability) -> frozenset[int]:
+        return frozenset(la.pk for la in self.local_authorities(capability))
+
+    def msp_ids(self, capability: Capability) -> frozenset[int]:
+        """The MSPs for which the person holds `capability` through an MSP membership."""
+        return frozenset(
+            m.msp_id for m, reach in self.holding(capability) if reach is Reach.SCOPE and m.msp_id
+        )
+
+    def can(
+        self,
+        capability: Capability,
+        *,
+        region_id: int | None = None,
+        local_authority_id: int | None = None,
+        msp_id: int | None = None,
+    ) -> bool:
+        """Whether the person holds `capability` anywhere, or where given: in the region; for
+        the LA (a capability held through that LA; pass the LA's region too, so one held for
+        the whole region counts); for the MSP (held through that MSP)."""
+        for membership, reach in self.holding(capability):
+            covered = self.membership_region_ids(membership)
+            if covered is None:
+                return True
+            if region_id is None and local_authority_id is None and msp_id is None:
+                return True
+            narrow = reach is Reach.SCOPE and membership.scope_kind in (
+                ScopeKind.LOCAL_AUTHORITY,
+                ScopeKind.MSP,
+            )
+            if narrow:
+                if local_authority_id is not None and membership.local_authority_id == (
+                    local_authority_id
+                ):
+                    return True
+                if msp_id is not None and membership.msp_id == msp_id:
+                    return True
+            elif region_id is not None and region_id in covered:
+                return True
+        return False
+
+    def filter(
+        self,
+        capability: Capability,
+        *,
+        region: str | None = None,
+        local_authority: str | None = None,
+    ) -> Q:
+        """A condition selecting the rows this person holds `capability` over, given the field
+        paths from the model to its region and to its LA. Check `everywhere()` first: the
+        condition for "every row" would be lost when combined with others."""
+        conditions: list[Q] = []
+        region_ids: set[int] = set()
+        for membership, reach in self.holding(capability):
+            covered = self.membership_region_ids(membership)
+            if covered is None:
+                return Q(pk__isnull=False)
+            if reach is Reach.SCOPE and membership.scope_kind is ScopeKind.LOCAL_AUTHORITY:
+                if local_authority is not None:
+                    conditions.append(Q(**{local_authority: membership.local_authority_id}))
+            elif reach is Reach.SCOPE and membership.scope_kind is ScopeKind.MSP:
+                continue  # what an MSP answers for is its app's own rule
+            else:
+                region_ids |= covered
+        if region is not None and region_ids:
+            conditions.append(Q(**{f"{region}__in": sorted(region_ids)}))
+        if not conditions:
+            return Q(pk__in=[])
+        q = conditions[0]
+        for condition in conditions[1:]:
+            q |= condition
+        return q
 
 
 def msp_region_ids(msp_ids: set[int]) -> dict[int, frozenset[int]]:

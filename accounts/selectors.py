@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q, QuerySet
+
 from accounts.models import Membership, User
-from accounts.roles import Role
+from accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE_KINDS, Capability, Reach, Role, ScopeKind
 
 
 @dataclass(frozen=True)
@@ -64,3 +66,40 @@ def people_holding(
     if local_authority_id is not None:
         filters["memberships__local_authority_id"] = local_authority_id
     return User.objects.filter(**filters).distinct()
+
+
+def people_with(
+    capability: Capability,
+    *,
+    region_id: int | None = None,
+    local_authority_id: int | None = None,
+    msp_id: int | None = None,
+) -> QuerySet[User]:
+    """Active people who hold `capability` there (for notifications): the reverse question of
+    `access_for(user).can(...)`, asked of the same table. Give the LA's region with the LA so
+    that people holding it for the whole region are found too."""
+    q = Q(pk__in=[])
+    for role, capabilities in ROLE_CAPABILITIES.items():
+        reach = capabilities.get(capability)
+        if reach is None:
+            continue
+        kinds = ROLE_SCOPE_KINDS[role]
+        if ScopeKind.NATIONAL in kinds:
+            q |= Q(
+                memberships__role=role,
+                memberships__region__isnull=True,
+                memberships__local_authority__isnull=True,
+                memberships__msp__isnull=True,
+            )
+        if reach is Reach.NATIONAL:
+            continue
+        if ScopeKind.REGION in kinds and region_id is not None:
+            q |= Q(memberships__role=role, memberships__region_id=region_id)
+        if ScopeKind.LOCAL_AUTHORITY in kinds:
+            if reach is Reach.SCOPE and local_authority_id is not None:
+                q |= Q(memberships__role=role, memberships__local_authority_id=local_authority_id)
+            elif reach is Reach.REGION and region_id is not None:
+                q |= Q(memberships__role=role, memberships__local_authority__region_id=region_id)
+        if ScopeKind.MSP in kinds and reach is Reach.SCOPE and msp_id is not None:
+            q |= Q(memberships__role=role, memberships__msp_id=msp_id)
+    return User.objects.filter(q, is_active=True).distinct()

@@ -74,35 +74,31 @@ class ReferenceCounter(models.Model):
 
 class BreachQuerySet(models.QuerySet["Breach"]):
     def visible_to(self, user) -> BreachQuerySet:
-        """Regional leads and regional admins: their region. DCSs and LA workforce leads: breaches
-        where their LA is a party and those they reported (DCSs also those at a level where the
-        region's DCSs are responsible). MSP contacts: breaches their MSP reaches
-        (`party_reached_by_msp`) and those they reported. National admins: all. Observers: none."""
-        from accounts.roles import Role
+        """Leads of a region (regional leads, admins): its breaches. An LA's people: breaches
+        where the LA is a party, and those they reported; DCSs also those at the level where
+        the region's DCS board is responsible. MSP contacts: breaches their MSP answers for
+        (`party_reached_by_msp`) and those they reported. Observers: none."""
+        from accounts.roles import Capability
         from accounts.scope import access_for
         from mou.models import Responsible
 
-        q = Q(pk__in=[])
-        through_parties = False
-        for m in access_for(user).memberships:
-            if m.role == Role.ADMIN and m.region_id is None:
-                return self.all()
-            if m.role in (Role.ADMIN, Role.REGIONAL_LEAD):
-                q |= Q(region_id=m.region_id)
-            elif m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD):
-                through_parties = True
-                q |= Q(parties__local_authority_id=m.local_authority_id) | Q(reported_by=user)
-                if m.role == Role.DCS:
-                    q |= Q(
-                        region_id=m.local_authority.region_id,
-                        level__responsible=Responsible.REGION_DCS_BOARD,
-                    )
-            elif m.role == Role.MSP_CONTACT:
-                reached = BreachParty.objects.filter(breach_id=OuterRef("pk")).filter(
-                    party_reached_by_msp(m.msp_id)
-                )
-                q |= Q(Exists(reached)) | Q(reported_by=user)
-        if not through_parties:
+        access = access_for(user)
+        if access.everywhere(Capability.LEAD_REGION):
+            return self.all()
+        q = access.filter(Capability.LEAD_REGION, region="region_id")
+        q |= access.filter(Capability.RESPOND_AT_DCS_BOARD_LEVEL, region="region_id") & Q(
+            level__responsible=Responsible.REGION_DCS_BOARD
+        )
+        la_ids = access.local_authority_ids(Capability.ACT_FOR_LA)
+        msp_ids = access.msp_ids(Capability.ACT_FOR_MSP)
+        if la_ids:
+            q |= Q(parties__local_authority_id__in=sorted(la_ids))
+        for msp_id in sorted(msp_ids):
+            reached = BreachParty.objects.filter(breach_id=OuterRef("pk"))
+            q |= Q(Exists(reached.filter(party_reached_by_msp(msp_id))))
+        if la_ids or msp_ids:
+            q |= Q(reported_by=user)
+        if not la_ids:
             # No join: a plain filter lets the region indexes order and count the list.
             return self.filter(q)
         # A breach with two matching parties would come back twice through the join.

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from accounts.roles import Role
-from accounts.selectors import people_holding
+from accounts.roles import Capability, Role
+from accounts.selectors import people_holding, people_with
 from breaches.models import Breach, party_reached_by_msp
+from breaches.permissions import RESPONSIBLE_CAPABILITY
 
 SUBJECTS = {
     "logged": "Breach {ref} logged: {type}",
@@ -47,10 +48,9 @@ def recipients(kind: str, breach: Breach) -> list[str]:
         and breach.awaiting_party.local_authority_id
     ):
         la_id = breach.awaiting_party.local_authority_id
-        people += [
-            *people_holding(Role.LA_WORKFORCE_LEAD, local_authority_id=la_id),
-            *people_holding(Role.DCS, local_authority_id=la_id),
-        ]
+        people += people_with(
+            Capability.ACT_FOR_LA, local_authority_id=la_id, region_id=breach.region_id
+        )
     candidates = {p.msp_id for p in parties if p.msp_id} | set(
         ChainMembership.objects.filter(
             agency_id__in=[p.agency_id for p in parties if p.agency_id]
@@ -58,42 +58,24 @@ def recipients(kind: str, breach: Breach) -> list[str]:
     )
     for msp_id in sorted(candidates):
         if breach.parties.filter(party_reached_by_msp(msp_id)).exists():
-            people += list(people_holding(Role.MSP_CONTACT).filter(memberships__msp_id=msp_id))
+            people += people_with(Capability.ACT_FOR_MSP, msp_id=msp_id)
     return sorted({p.email for p in people if p.is_active})
 
 
 def responsible_people(breach: Breach, parties) -> list:
     """The people responsible at the breach's current level."""
-    from accounts.models import User
     from mou.models import Responsible
 
     level = breach.level
-    if level is None:
-        return []
+    if level is None or level.responsible == Responsible.REGIONAL_LEADS:
+        return []  # the region's leads are told of every step already
+    capability = RESPONSIBLE_CAPABILITY[level.responsible]
     if level.responsible == Responsible.LA_DCS:
-        la_ids = [p.local_authority_id for p in parties if p.local_authority_id]
-        return list(
-            User.objects.filter(
-                memberships__role=Role.DCS,
-                memberships__local_authority_id__in=la_ids,
-                is_active=True,
-            )
-        )
-    if level.responsible == Responsible.REGION_DCS_BOARD:
-        return list(
-            User.objects.filter(
-                memberships__role=Role.DCS,
-                memberships__local_authority__region_id=breach.region_id,
-                is_active=True,
-            )
-        )
-    if level.responsible == Responsible.NATIONAL_TEAM:
-        return list(
-            User.objects.filter(
-                memberships__role=Role.ADMIN, memberships__region__isnull=True, is_active=True
-            )
-        )
-    return []
+        people: list = []
+        for la_id in [p.local_authority_id for p in parties if p.local_authority_id]:
+            people += people_with(capability, local_authority_id=la_id)
+        return people
+    return list(people_with(capability, region_id=breach.region_id))
 
 
 def notify(kind: str, *, breach_id: int) -> None:

@@ -5,31 +5,36 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import Capability
 from accounts.scope import access_for
 from breaches.models import Breach
-from mou.models import Region
+from mou.models import Region, Responsible
+
+# Who is responsible at each rung of the ladder, as a capability of the role table.
+RESPONSIBLE_CAPABILITY = {
+    Responsible.REGIONAL_LEADS: Capability.LEAD_REGION,
+    Responsible.LA_DCS: Capability.RESPOND_AT_LA_DCS_LEVEL,
+    Responsible.REGION_DCS_BOARD: Capability.RESPOND_AT_DCS_BOARD_LEVEL,
+    Responsible.NATIONAL_TEAM: Capability.RESPOND_AT_NATIONAL_LEVEL,
+}
 
 
 def loggable_region_ids(user: User) -> set[int] | None:
     """Regions where the person may log a breach (None: every region, for national admins):
     regional leads and admins of the region, the DCS or workforce lead of one of its LAs, or an MSP
     contact whose MSP has a current contract there."""
-    access = access_for(user)
-    regions: set[int] = set()
-    for m in access.memberships:
-        if m.role == Role.OBSERVER:
-            continue
-        covered = access.membership_region_ids(m)
-        if covered is None:
-            return None
-        regions |= covered
-    return regions
+    scope = access_for(user).capability_scope(Capability.LOG_BREACH)
+    return None if scope.national else set(scope.region_ids)
 
 
 def loggable_regions(user: User):
     ids = loggable_region_ids(user)
     return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
+
+
+def can_open_breach_list(user: User) -> bool:
+    """Observers read figures only; everyone else has breaches of their own to see."""
+    return access_for(user).can(Capability.LOG_BREACH)
 
 
 def can_log_in_region(user: User, region_id: int) -> bool:

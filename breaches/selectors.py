@@ -8,7 +8,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Wi
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.roles import Capability
 from accounts.scope import access_for
 from breaches.models import OPEN_STATES, Breach, BreachState
 from mou.models import Responsible
@@ -18,23 +18,20 @@ LIMIT = 10
 
 def home_queues(user) -> list[tuple[str, list[Breach]]]:
     """Named lists of breaches for the home page (at most 10 each, a fixed number of queries)."""
-    memberships = access_for(user).memberships
+    access = access_for(user)
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=(4 - today.weekday()) % 7)
     visible = Breach.objects.visible_to(user).select_related(
         "level", "awaiting_party__local_authority"
     )
     queues: list[tuple[str, list[Breach]]] = []
-    lead_regions = [
-        m.region_id
-        for m in memberships
-        if m.role in (Role.REGIONAL_LEAD, Role.ADMIN) and m.region_id
-    ]
-    if lead_regions:
-        queues += _lead_queues(visible.filter(region_id__in=lead_regions), today, week_end)
-    la_ids = [
-        m.local_authority_id for m in memberships if m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD)
-    ]
+    # A lead's queues are for their regions; a national admin has the national views instead.
+    leads = access.capability_scope(Capability.LEAD_REGION)
+    if leads.region_ids and not leads.national:
+        queues += _lead_queues(
+            visible.filter(region_id__in=sorted(leads.region_ids)), today, week_end
+        )
+    la_ids = access.local_authority_ids(Capability.ACT_FOR_LA)
     if la_ids:
         needs_reply = visible.filter(
             state=BreachState.AWAITING_RESPONSE, awaiting_party__local_authority_id__in=la_ids
@@ -45,14 +42,15 @@ def home_queues(user) -> list[tuple[str, list[Breach]]]:
                 list(needs_reply.order_by("reply_due_on")[:LIMIT]),
             )
         )
-        dcs_las = [m.local_authority for m in memberships if m.role == Role.DCS]
-        if dcs_las:
+        dcs_la_ids = access.local_authority_ids(Capability.RESPOND_AT_LA_DCS_LEVEL)
+        board = access.capability_scope(Capability.RESPOND_AT_DCS_BOARD_LEVEL)
+        if dcs_la_ids or board.region_ids:
             at_dcs = Q(
                 level__responsible=Responsible.LA_DCS,
-                parties__local_authority_id__in=[la.pk for la in dcs_las],
+                parties__local_authority_id__in=sorted(dcs_la_ids),
             ) | Q(
                 level__responsible=Responsible.REGION_DCS_BOARD,
-                region_id__in=[la.region_id for la in dcs_las],
+                region_id__in=sorted(board.region_ids),
             )
             waiting = (
                 visible.filter(at_dcs, state=BreachState.UNDER_REVIEW).distinct().order_by("due_on")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import Capability
 from accounts.scope import access_for
 from breaches.models import (
     Breach,
@@ -28,6 +28,7 @@ from breaches.models import (
     party_reached_by_msp,
 )
 from breaches.notifications import notify
+from breaches.permissions import RESPONSIBLE_CAPABILITY
 from governance_portal.working_days import add_working_days, working_days_between
 from mou.models import EscalationLevel, Responsible
 
@@ -108,51 +109,34 @@ class StaleBreach(ValidationError):
 
 
 def _is_lead(user: User, breach: Breach) -> bool:
-    for m in access_for(user).memberships:
-        if m.role == Role.ADMIN and (m.region_id is None or m.region_id == breach.region_id):
-            return True
-        if m.role == Role.REGIONAL_LEAD and m.region_id == breach.region_id:
-            return True
-    return False
+    return access_for(user).can(Capability.LEAD_REGION, region_id=breach.region_id)
 
 
 def _party_of(user: User, party: BreachParty | None) -> bool:
     if party is None:
         return False
-    for m in access_for(user).memberships:
-        if (
-            m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD)
-            and party.local_authority_id
-            and m.local_authority_id == party.local_authority_id
-        ):
-            return True
-        if (
-            m.role == Role.MSP_CONTACT
-            and not party.local_authority_id
-            and BreachParty.objects.filter(pk=party.pk)
-            .filter(party_reached_by_msp(m.msp_id))
-            .exists()
-        ):
-            return True
-    return False
+    access = access_for(user)
+    if party.local_authority_id:
+        return access.can(Capability.ACT_FOR_LA, local_authority_id=party.local_authority_id)
+    return any(
+        BreachParty.objects.filter(pk=party.pk).filter(party_reached_by_msp(msp_id)).exists()
+        for msp_id in access.msp_ids(Capability.ACT_FOR_MSP)
+    )
 
 
 def _responsible(user: User, breach: Breach) -> bool:
     level = breach.level
     if level is None:
         return False
-    memberships = access_for(user).memberships
-    if level.responsible == Responsible.REGIONAL_LEADS:
-        return _is_lead(user, breach)
+    access = access_for(user)
+    capability = RESPONSIBLE_CAPABILITY[level.responsible]
     if level.responsible == Responsible.LA_DCS:
-        la_ids = {p.local_authority_id for p in breach.parties.all() if p.local_authority_id}
-        return any(m.role == Role.DCS and m.local_authority_id in la_ids for m in memberships)
-    if level.responsible == Responsible.REGION_DCS_BOARD:
         return any(
-            m.role == Role.DCS and m.local_authority.region_id == breach.region_id
-            for m in memberships
+            access.can(capability, local_authority_id=p.local_authority_id)
+            for p in breach.parties.all()
+            if p.local_authority_id
         )
-    return any(m.role == Role.ADMIN and m.region_id is None for m in memberships)
+    return access.can(capability, region_id=breach.region_id)
 
 
 def allowed_actions(user: User, breach: Breach) -> list[Action]:

@@ -29,20 +29,18 @@ class ExceptionStatus(models.TextChoices):
 
 class CapExceptionQuerySet(models.QuerySet["CapException"]):
     def visible_to(self, user) -> CapExceptionQuerySet:
-        """The LA's own people see its exceptions; regional leads and admins their region's;
-        national admins all. Observers and MSP contacts see none (aggregates come later)."""
-        from accounts.roles import Role
+        """The LA's own people see its exceptions; the region's leads (regional leads and
+        admins) the region's; national admins all. Observers and MSP contacts see none."""
+        from accounts.roles import Capability
         from accounts.scope import access_for
 
-        q = Q(pk__in=[])
-        for m in access_for(user).memberships:
-            if m.role == Role.ADMIN and m.region_id is None:
-                return self.all()
-            if m.role in (Role.ADMIN, Role.REGIONAL_LEAD):
-                q |= Q(local_authority__region_id=m.region_id)
-            elif m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD):
-                q |= Q(local_authority_id=m.local_authority_id)
-        return self.filter(q)
+        access = access_for(user)
+        if access.everywhere(Capability.LEAD_REGION):
+            return self.all()
+        return self.filter(
+            access.filter(Capability.LEAD_REGION, region="local_authority__region_id")
+            | access.filter(Capability.ACT_FOR_LA, local_authority="local_authority_id")
+        )
 
     def in_force(self, *, on: datetime.date) -> CapExceptionQuerySet:
         return self.filter(status=ExceptionStatus.APPROVED, starts_on__lte=on, expires_on__gte=on)

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from accounts.roles import Role
-from accounts.selectors import people_holding
+from accounts.roles import Capability, Role
+from accounts.selectors import people_holding, people_with
 from cap_exceptions.models import CapException
 
 SUBJECTS = {
@@ -22,9 +22,11 @@ SUBJECTS = {
 def _recipients(kind: str, exception: CapException) -> list[str]:
     la = exception.local_authority
     if kind == "requested":
-        people = people_holding(Role.DCS, local_authority_id=la.pk)
+        people = people_with(
+            Capability.DECIDE_CAP_EXCEPTIONS, local_authority_id=la.pk, region_id=la.region_id
+        )
     elif kind == "second_approval":
-        people = people_holding(Role.REGIONAL_LEAD, region_id=la.region_id)
+        people = people_with(Capability.SECOND_APPROVE_CAP_EXCEPTIONS, region_id=la.region_id)
     elif kind == "approved":
         people = [
             *people_holding(Role.REGIONAL_LEAD, region_id=la.region_id),
@@ -33,10 +35,9 @@ def _recipients(kind: str, exception: CapException) -> list[str]:
     elif kind == "refused":
         people = [exception.requested_by]
     else:  # reminder
-        people = [
-            *people_holding(Role.LA_WORKFORCE_LEAD, local_authority_id=la.pk),
-            *people_holding(Role.DCS, local_authority_id=la.pk),
-        ]
+        people = people_with(
+            Capability.ACT_FOR_LA, local_authority_id=la.pk, region_id=la.region_id
+        )
     return sorted({p.email for p in people if p.is_active})
 
 

@@ -15,12 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
-from accounts.scope import access_for
 from cap_exceptions.models import CapException, CapExceptionEvent, EventKind, ExceptionStatus
 from cap_exceptions.notifications import notify
+from cap_exceptions.permissions import (
+    can_decide,
+    can_request,
+    is_first_decider,
+    needs_second_approval,
+)
 from governance_portal.working_days import add_working_days
-from mou.models import LocalAuthority, MOUVersion, PriceCap, SecondApprover
+from mou.models import LocalAuthority, MOUVersion, PriceCap
 
 REMINDER_WORKING_DAYS = 20
 
@@ -30,44 +34,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
-def _holds(
-    user: User,
-    role: str,
-    *,
-    local_authority: LocalAuthority | None = None,
-    region_id: int | None = None,
-) -> bool:
-    for m in access_for(user).memberships:
-        if m.role != role:
-            continue
-        if local_authority is not None and m.local_authority_id == local_authority.pk:
-            return True
-        if region_id is not None and m.region_id == region_id:
-            return True
-    return False
-
-
-def can_request(user: User, local_authority: LocalAuthority) -> bool:
-    return _holds(user, Role.LA_WORKFORCE_LEAD, local_authority=local_authority) or _holds(
-        user, Role.DCS, local_authority=local_authority
-    )
-
-
-def needs_second_approval(exception: CapException) -> bool:
-    return exception.mou_version.exception_second_approver == SecondApprover.REGIONAL_LEAD
-
-
-def can_decide(user: User, exception: CapException) -> bool:
-    """Whether `user` is the person to approve or refuse the exception at its current stage."""
-    if exception.status != ExceptionStatus.REQUESTED or user.pk == exception.requested_by_id:
-        return False
-    if exception.dcs_approved_at is None:
-        return _holds(user, Role.DCS, local_authority=exception.local_authority)
-    return user.pk != exception.dcs_approved_by_id and _holds(
-        user, Role.REGIONAL_LEAD, region_id=exception.local_authority.region_id
     )
 
 
@@ -183,7 +149,7 @@ def _explain_decider(actor: User, exception: CapException) -> None:
     if actor.pk == exception.requested_by_id:
         raise ValidationError("You cannot decide on a request you made yourself")
     if exception.dcs_approved_at is None:
-        if not _holds(actor, Role.DCS, local_authority=exception.local_authority):
+        if not is_first_decider(actor, exception):
             raise ValidationError(
                 f"Only the director of children's services of {exception.local_authority} can decide this"
             )

@@ -3,17 +3,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.roles import Role
-from accounts.scope import access_for
-from cap_exceptions import services
+from cap_exceptions import permissions, services
 from cap_exceptions.filters import CapExceptionFilter
 from cap_exceptions.forms import DecisionForm, EndEarlyForm, RequestForm
 from cap_exceptions.models import CapException, ExceptionStatus
+from cap_exceptions.permissions import requestable_local_authorities, require_register
 from cap_exceptions.tables import CapExceptionTable, status_tag
 from governance_portal.exports import csv_response
 from governance_portal.forms import add_service_errors
@@ -43,24 +42,15 @@ def _register_las(request: HttpRequest):
 
 
 def _requestable_las(request: HttpRequest):
-    la_ids = [
-        m.local_authority_id
-        for m in access_for(request.user).memberships
-        if m.role in (Role.DCS, Role.LA_WORKFORCE_LEAD)
-    ]
-    return LocalAuthority.objects.filter(pk__in=la_ids).select_related("region").order_by("name")
+    return requestable_local_authorities(request.user)
 
 
 def get_exception_for_user(request: HttpRequest, pk: int) -> CapException:
-    return get_object_or_404(
-        CapException.objects.visible_to(request.user).select_related(*DETAIL_RELATED), pk=pk
-    )
+    return permissions.get_exception_for_user(request.user, pk, related=DETAIL_RELATED)
 
 
 def _require_register(request: HttpRequest) -> None:
-    roles = access_for(request.user).roles()
-    if not roles & {Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS, Role.LA_WORKFORCE_LEAD}:
-        raise PermissionDenied
+    require_register(request.user)
 
 
 class RegisterView(SingleTableMixin, FilterView):
@@ -180,7 +170,7 @@ def request_new(request: HttpRequest, renew_pk: int | None = None) -> HttpRespon
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     exception = get_exception_for_user(request, pk)
-    can_request = services.can_request(request.user, exception.local_authority)
+    can_request = permissions.can_request(request.user, exception.local_authority)
     return render(
         request,
         "cap_exceptions/detail.html",
@@ -189,11 +179,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_tag": status_tag(exception),
             "events": exception.events.select_related("actor"),
             "renewals": exception.renewals.all(),
-            "can_decide": services.can_decide(request.user, exception),
+            "can_decide": permissions.can_decide(request.user, exception),
             "can_end": can_request and exception.status == ExceptionStatus.APPROVED,
             "can_renew": can_request
             and exception.status in (ExceptionStatus.APPROVED, ExceptionStatus.EXPIRED),
-            "needs_second": services.needs_second_approval(exception),
+            "needs_second": permissions.needs_second_approval(exception),
         },
     )
 
@@ -201,7 +191,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     exception = get_exception_for_user(request, pk)
-    if not services.can_decide(request.user, exception) and request.method == "GET":
+    if not permissions.can_decide(request.user, exception) and request.method == "GET":
         raise PermissionDenied
     form = DecisionForm(request.POST or None)
     if form.is_valid():
@@ -232,7 +222,7 @@ def status_label(exception: CapException) -> str:
 @require_http_methods(["GET", "POST"])
 def end_early(request: HttpRequest, pk: int) -> HttpResponse:
     exception = get_exception_for_user(request, pk)
-    if not services.can_request(request.user, exception.local_authority):
+    if not permissions.can_request(request.user, exception.local_authority):
         raise PermissionDenied
     form = EndEarlyForm(request.POST or None)
     if form.is_valid():

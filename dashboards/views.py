@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.roles import Capability, Role
 from accounts.scope import access_for
 from breaches.selectors import home_queues
 from dashboards.cache import cached, current_token, token_subquery
@@ -27,28 +26,22 @@ from dashboards.figures import (
     region_figure,
 )
 from dashboards.forms import DashboardFilterForm
+from dashboards.permissions import (
+    can_manage_suppliers_in,
+    can_open_breaches,
+    own_local_authority,
+    require_dashboard,
+    sees_national_figures,
+)
 from governance_portal.exports import csv_response
 from mou.models import LocalAuthority, Region
 
-DASHBOARD_ROLES = {Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS, Role.OBSERVER}
 # The short tables shown two to a row at the top of a region dashboard.
 SUMMARY_SLUGS = ("coverage", "deadlines", "open-by-state", "open-by-level")
 
 
-def has_dashboard(user) -> bool:
-    return bool(access_for(user).roles() & DASHBOARD_ROLES)
-
-
 def _require_dashboard(request: HttpRequest) -> None:
-    if not has_dashboard(request.user):
-        raise PermissionDenied
-
-
-def _own_la(request: HttpRequest, region: Region) -> LocalAuthority | None:
-    for m in access_for(request.user).memberships:
-        if m.role == Role.DCS and m.local_authority.region_id == region.pk:
-            return m.local_authority
-    return None
+    require_dashboard(request.user)
 
 
 def _with_charts(figures):
@@ -72,7 +65,7 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
     """The national view for national people; others go to their region's dashboard."""
     _require_dashboard(request)
     regions = Region.objects.visible_to(request.user)
-    if not access_for(request.user).scope.national:
+    if not sees_national_figures(request.user):
         first = regions.order_by("name").first()
         if first is None:
             raise PermissionDenied
@@ -91,7 +84,7 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def national_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    if not access_for(request.user).scope.national or slug not in NATIONAL_FIGURES:
+    if not sees_national_figures(request.user) or slug not in NATIONAL_FIGURES:
         raise Http404  # national figures are out of scope for everyone else
     _require_dashboard(request)
     form = _national_form(request)
@@ -136,7 +129,7 @@ def _region_selection(
         authorities=authorities,
         local_authority=form.local_authority,
     )
-    return form, selection, _own_la(request, region)
+    return form, selection, own_local_authority(request.user, region)
 
 
 def _region_switch(request: HttpRequest, region: Region) -> HttpResponse | None:
@@ -188,7 +181,6 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     highlighted = selection.local_authority or own_la
     highlight = highlighted.name if highlighted else None
     figures = list(_region_figures(region, selection, REGION_FIGURES, highlight=highlight).values())
-    access = access_for(request.user)
     la_code = selection.local_authority.la_code if selection.local_authority else ""
     return render(
         request,
@@ -202,9 +194,9 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "summary_slugs": SUMMARY_SLUGS,
             "query": _query(form, la=la_code),
             "queues": home_queues(request.user),
-            "can_open_breaches": bool(access.roles() - {Role.OBSERVER}),
+            "can_open_breaches": can_open_breaches(request.user),
             "overdue_url": _overdue_url(la_code),
-            "can_manage_suppliers": access.can(Capability.MANAGE_SUPPLIERS, region_id=region.pk),
+            "can_manage_suppliers": can_manage_suppliers_in(request.user, region),
         },
     )
 

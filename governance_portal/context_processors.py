@@ -2,9 +2,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts.roles import Capability, Role
-from accounts.scope import access_for
-
 
 def portal(request: HttpRequest) -> dict:
     """The portal's name and the navigation the signed-in person's roles allow."""
@@ -16,29 +13,44 @@ def portal(request: HttpRequest) -> dict:
 
 
 def _navigation(request: HttpRequest) -> list[dict]:
+    """Each app says whether its pages are the person's to open; shown only when they are."""
+    from accounts.permissions import can_manage_people
+    from breaches.permissions import can_open_breach_list
+    from cap_exceptions.permissions import can_use_register
+    from dashboards.permissions import has_dashboard
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    access = access_for(user)
-    items = [
-        ("Home", "home", ("home",)),
-        ("MOUs", "mou:mou_list", ("mou:mou_", "mou:version_", "mou:part_", "mou:signator")),
-        ("MSPs", "msp:msp_list", ("msp:msp_", "msp:contract_", "msp:chain_")),
-        ("Agencies", "msp:agency_list", ("msp:agency_", "msp:standing_", "msp:review_")),
-        ("Regions", "mou:region_list", ("mou:region_", "msp:escalation_")),
-        ("Local authorities", "mou:local_authority_list", ("mou:local_authority_",)),
+    everyone = True
+    candidates = [
+        ("Home", "home", ("home",), everyone),
+        ("Dashboard", "dashboards:home", ("dashboards:",), has_dashboard(user)),
+        ("Breaches", "breaches:list", ("breaches:",), can_open_breach_list(user)),
+        (
+            "Cap exceptions",
+            "cap_exceptions:register",
+            ("cap_exceptions:",),
+            can_use_register(user),
+        ),
+        (
+            "MOUs",
+            "mou:mou_list",
+            ("mou:mou_", "mou:version_", "mou:part_", "mou:signator"),
+            everyone,
+        ),
+        ("MSPs", "msp:msp_list", ("msp:msp_", "msp:contract_", "msp:chain_"), everyone),
+        (
+            "Agencies",
+            "msp:agency_list",
+            ("msp:agency_", "msp:standing_", "msp:review_"),
+            everyone,
+        ),
+        ("Regions", "mou:region_list", ("mou:region_", "msp:escalation_"), everyone),
+        ("Local authorities", "mou:local_authority_list", ("mou:local_authority_",), everyone),
+        ("People", "accounts:person_list", ("accounts:person_",), can_manage_people(user)),
     ]
-    if access.roles() - {Role.OBSERVER}:
-        items.insert(1, ("Breaches", "breaches:list", ("breaches:",)))
-    if access.roles() & {Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS, Role.OBSERVER}:
-        items.insert(1, ("Dashboard", "dashboards:home", ("dashboards:",)))
-    if access.roles() & {Role.ADMIN, Role.REGIONAL_LEAD, Role.DCS, Role.LA_WORKFORCE_LEAD}:
-        items.insert(
-            3 if access.roles() - {Role.OBSERVER} else 2,
-            ("Cap exceptions", "cap_exceptions:register", ("cap_exceptions:",)),
-        )
-    if access.can(Capability.MANAGE_PEOPLE):
-        items.append(("People", "accounts:person_list", ("accounts:person_",)))
+    items = [(text, url, prefixes) for text, url, prefixes, shown in candidates if shown]
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     return [

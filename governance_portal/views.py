@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.roles import ROLE_DESCRIPTIONS, Capability
+from accounts.permissions import can_manage_people
+from accounts.roles import ROLE_DESCRIPTIONS
 from accounts.scope import access_for
 from breaches.selectors import home_queues
 from dashboards.figures import headline
-from dashboards.views import has_dashboard
+from dashboards.permissions import has_dashboard
 from mou.models import Region
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "scope": access.scope,
-            "can_manage_people": access.can(Capability.MANAGE_PEOPLE),
+            "can_manage_people": can_manage_people(request.user),
             "queues": home_queues(request.user),
             "dashboard": dashboard,
         },

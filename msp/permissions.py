@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.roles import Capability, Role
+from accounts.roles import Capability, ScopeKind
 from accounts.scope import access_for
 from msp.models import MSP, Agency, RelationshipReview
 
@@ -26,12 +26,12 @@ class SupplierScope:
 
 
 def supplier_scope(user: User) -> SupplierScope:
-    memberships = access_for(user).memberships
-    if any(m.role != Role.MSP_CONTACT for m in memberships):
+    """Everyone sees every supplier record except people whose every role is held for an MSP,
+    who see their own MSPs (and, through `Agency.objects.visible_to`, their chains)."""
+    access = access_for(user)
+    if any(m.scope_kind is not ScopeKind.MSP for m in access.memberships):
         return SupplierScope(all_suppliers=True, msp_ids=frozenset())
-    return SupplierScope(
-        all_suppliers=False, msp_ids=frozenset(m.msp_id for m in memberships if m.msp_id)
-    )
+    return SupplierScope(all_suppliers=False, msp_ids=access.msp_ids(Capability.ACT_FOR_MSP))
 
 
 def msps_visible_to(user: User):
