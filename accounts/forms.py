@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from accounts.models import Membership, User
 from accounts.permissions import membership_within_scope
 from accounts.roles import ROLE_SCOPE_KINDS, Capability, Role, ScopeKind
-from accounts.scope import access_for
+from accounts.scope import access_for, suppliers
 from governance_portal.forms import GovukFormMixin, GovukModelForm
 from mou.models import LocalAuthority, Region
-from msp.models import MSP
 
 
 class LoginForm(GovukFormMixin, auth_forms.AuthenticationForm):
@@ -92,11 +91,12 @@ class MembershipForm(GovukModelForm):
         local_authorities = LocalAuthority.objects.select_related("region").order_by(
             "region__name", "name"
         )
-        msps = MSP.objects.all()
+        msps = self.fields["msp"].queryset  # every MSP: the field's own choices
         if not scope.national:
             regions = regions.filter(pk__in=scope.region_ids)
             local_authorities = local_authorities.filter(region_id__in=scope.region_ids)
-            msps = msps.filter(pk__in=MSP.objects.operating_in(scope.region_ids).values("pk"))
+            operating = suppliers.operating_in(sorted(scope.region_ids))
+            msps = msps.filter(pk__in=operating.values("pk"))
         self.fields["region"].queryset = regions
         self.fields["local_authority"].queryset = local_authorities
         self.fields["msp"].queryset = msps

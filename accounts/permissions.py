@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, User
 from accounts.roles import Capability
-from accounts.scope import Scope, access_for, membership_region_ids
+from accounts.scope import Scope, access_for, membership_region_ids, suppliers
 
 
 def _people_scope(actor: User) -> Scope:
@@ -33,13 +33,11 @@ def require_people_manager(actor: User) -> None:
 def memberships_in_scope(scope: Scope) -> QuerySet[Membership]:
     if scope.national:
         return Membership.objects.all()
-    from msp.models import MSP
-
     region_ids = list(scope.region_ids)
     return Membership.objects.filter(
         Q(region_id__in=region_ids)
         | Q(local_authority__region_id__in=region_ids)
-        | Q(msp__in=MSP.objects.operating_in(region_ids))
+        | Q(msp__in=suppliers.operating_in(region_ids))
     )
 
 

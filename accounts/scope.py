@@ -12,11 +12,13 @@ answers from memory after that, from the one table in accounts/roles.py:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q, QuerySet
 
 from accounts.roles import (
     ROLE_CAPABILITIES,
@@ -192,17 +194,29 @@ class Access:
         return q
 
 
+@dataclass
+class SupplierScope:
+    """What scope needs from the supplier app above accounts, registered by msp's
+    AppConfig.ready(), so accounts imports no app above it (docs/architecture.md, layers).
+
+    - `regions(msp_ids)`: for each MSP, the regions where it holds a contract in force today;
+    - `operating_in(region_ids)`: a queryset of the MSPs with such a contract in those regions.
+    """
+
+    regions: Callable[[set[int]], dict[int, frozenset[int]]]
+    operating_in: Callable[[list[int]], QuerySet[Any]]
+
+
+def _not_registered(*args: object) -> Any:
+    raise ImproperlyConfigured("The msp app registers accounts.scope.suppliers in its ready()")
+
+
+suppliers = SupplierScope(regions=_not_registered, operating_in=_not_registered)
+
+
 def msp_region_ids(msp_ids: set[int]) -> dict[int, frozenset[int]]:
     """For each MSP, the regions where it holds a contract in force today with an LA."""
-    from msp.models import MSPContract
-
-    if not msp_ids:
-        return {}
-    regions: dict[int, set[int]] = {msp_id: set() for msp_id in msp_ids}
-    contracts = MSPContract.objects.current().filter(msp_id__in=msp_ids)
-    for msp_id, region_id in contracts.values_list("msp_id", "local_authority__region_id"):
-        regions[msp_id].add(region_id)
-    return {msp_id: frozenset(ids) for msp_id, ids in regions.items()}
+    return suppliers.regions(msp_ids) if msp_ids else {}
 
 
 def membership_region_ids(

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class MspConfig(AppConfig):
     name = "msp"
     verbose_name = "Managed service providers and agencies"
+
+    def ready(self) -> None:
+        # accounts sits below this app: it is told how MSP scope is decided rather than asking.
+        from accounts import scope
+        from msp.scope import contract_region_ids, operating_in
+
+        scope.suppliers.regions = contract_region_ids
+        scope.suppliers.operating_in = operating_in
