@@ -10,6 +10,7 @@ from msp.models import (
     Agency,
     AgencyStanding,
     ChainMembership,
+    EscalationContact,
     MSPContract,
     MSPKind,
     StandingStatus,
@@ -116,4 +117,25 @@ def seed(*, stdout) -> None:
         )
     stdout.write(
         f"Demo supply chain: {len(msps)} MSPs, {len(agencies)} agencies, contracts in every region"
+    )
+
+
+@transaction.atomic
+def seed_people(*, stdout) -> None:
+    """The demo MSP's contact, and London's single point of contact for MSP and agency
+    escalations (the demo regional lead, seeded by accounts.demo)."""
+    from accounts.demo import demo_person
+    from accounts.models import User
+    from accounts.roles import Role
+
+    demo_person(
+        email="msp.contact@example.org",
+        name="Mark Bennett",
+        role=Role.MSP_CONTACT,
+        msp=MSP.objects.get(name=DEMO_MSP),
+        stdout=stdout,
+    )
+    lead = User.objects.get(email="regional.lead@example.org")
+    EscalationContact.objects.get_or_create(
+        region=Region.objects.get(code="LDN"), defaults={"person": lead}
     )

@@ -11,7 +11,7 @@ DEMO_STEPS = [
     "mou.demo.seed",
     "msp.demo.seed",
     "accounts.demo.seed",
-    "accounts.demo.seed_escalation_contact",
+    "msp.demo.seed_people",
     "cap_exceptions.demo.seed",
     "breaches.demo.seed",
     "breaches.demo.seed_history",
