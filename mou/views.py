@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
@@ -53,24 +55,23 @@ def region_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mou/region_list.html", {"regions": regions})
 
 
+# Sections the apps above this one add to a region's page, registered in their
+# AppConfig.ready(): each returns (template, context), or None to show nothing to this person.
+RegionSection = Callable[[HttpRequest, Region], "tuple[str, dict] | None"]
+region_sections: list[RegionSection] = []
+
+
 @require_GET
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
-    from msp.models import EscalationContact
-    from msp.permissions import can_manage_region
-
-    # The contact is a person: observers, who read aggregates only, are not shown them.
-    shows_contact = can_read_case_records(request.user, region.pk)
-    contact = EscalationContact.objects.filter(region=region).select_related("person")
+    sections = [section(request, region) for section in region_sections]
     return render(
         request,
         "mou/region_detail.html",
         {
             "region": region,
             "local_authorities": region.local_authorities.all(),
-            "shows_contact": shows_contact,
-            "escalation_contact": contact.first() if shows_contact else None,
-            "can_set_contact": can_manage_region(request.user, region.pk),
+            "sections": [section for section in sections if section is not None],
         },
     )
 

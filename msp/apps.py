@@ -12,3 +12,9 @@ class MspConfig(AppConfig):
 
         scope.suppliers.regions = contract_region_ids
         scope.suppliers.operating_in = operating_in
+
+        from mou.views import region_sections
+        from msp.views import region_contact_section
+
+        if region_contact_section not in region_sections:
+            region_sections.append(region_contact_section)

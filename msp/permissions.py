@@ -70,6 +70,11 @@ def get_review_for_user(user: User, pk: int) -> RelationshipReview:
     )
 
 
+def can_see_region_contact(user: User, region_id: int) -> bool:
+    """The region's contact is a person: not shown to observers, who read aggregates only."""
+    return access_for(user).can(Capability.READ_CASE_RECORDS, region_id=region_id)
+
+
 def can_edit_suppliers(user: User) -> bool:
     """Add and edit national MSP and agency records."""
     return access_for(user).can(Capability.MANAGE_SUPPLIERS)

@@ -40,6 +40,7 @@ from msp.permissions import (
     can_edit_suppliers,
     can_manage_region,
     can_review_somewhere,
+    can_see_region_contact,
     get_agency_for_user,
     get_msp_for_user,
     get_review_for_user,
@@ -408,4 +409,19 @@ def escalation_contact_edit(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "msp/escalation_contact_form.html",
         {"form": form, "region": region, "current": current},
+    )
+
+
+def region_contact_section(request: HttpRequest, region: Region) -> tuple[str, dict] | None:
+    """The region's single point of contact, on the region's page (mou.views.region_sections)."""
+    if not can_see_region_contact(request.user, region.pk):
+        return None
+    contact = EscalationContact.objects.filter(region=region).select_related("person").first()
+    return (
+        "msp/_region_contact.html",
+        {
+            "region": region,
+            "contact": contact,
+            "can_set": can_manage_region(request.user, region.pk),
+        },
     )
