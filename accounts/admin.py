@@ -5,7 +5,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.admin_site import ScopedAdmin
 from accounts.models import Membership, User
-from accounts.permissions import memberships_in_scope, people_visible_to
 from accounts.roles import Capability
 from accounts.scope import access_for
 
@@ -18,7 +17,11 @@ class MembershipInline(admin.TabularInline):
     def get_queryset(self, request):
         # A person in scope may also hold roles elsewhere: show only those in the admin's scope.
         scope = access_for(request.user).capability_scope(Capability.MANAGE_PEOPLE)
-        return super().get_queryset(request).filter(pk__in=memberships_in_scope(scope).values("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=Membership.objects.within(scope).values("pk"))
+        )
 
 
 @admin.register(User)
@@ -31,7 +34,7 @@ class UserAdmin(ScopedAdmin):
     inlines = [MembershipInline]
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(pk__in=people_visible_to(request.user).values("pk"))
+        return queryset.filter(pk__in=User.objects.visible_to(request.user).values("pk"))
 
 
 @admin.register(Membership)
@@ -44,7 +47,7 @@ class MembershipAdmin(ScopedAdmin):
 
     def scope_queryset(self, request, queryset):
         scope = access_for(request.user).capability_scope(Capability.MANAGE_PEOPLE)
-        return queryset.filter(pk__in=memberships_in_scope(scope).values("pk"))
+        return queryset.filter(pk__in=Membership.objects.within(scope).values("pk"))
 
 
 # Roles are memberships (accounts/roles.py), not Django groups.

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import ROLE_SCOPE_KINDS, Role, ScopeKind
+
+if TYPE_CHECKING:
+    from accounts.scope import Scope
 
 
 def sign_in_key(value: str | None) -> str:
@@ -25,6 +29,20 @@ def sign_in_key(value: str | None) -> str:
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def visible_to(self, actor: User) -> models.QuerySet[User]:
+        """People's records are for admins only: those holding a role in the admin's regions
+        (everyone, for a national admin); nobody for anyone else."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+
+        scope = access_for(actor).capability_scope(Capability.MANAGE_PEOPLE)
+        if scope.national:
+            return self.all()
+        if not scope.region_ids:
+            return self.none()
+        in_scope = Membership.objects.within(scope).filter(user=OuterRef("pk"))
+        return self.filter(Exists(in_scope))
 
     def normalize_email(self, email: str | None) -> str:
         return (email or "").strip().lower()
@@ -135,6 +153,22 @@ def _role_scope_condition() -> Q:
     return condition
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def within(self, scope: Scope) -> MembershipQuerySet:
+        """Memberships held in the scope's regions: of a region, of one of its LAs, or of an MSP
+        with a contract there today (every membership for a national scope)."""
+        from accounts.scope import suppliers
+
+        if scope.national:
+            return self.all()
+        region_ids = sorted(scope.region_ids)
+        return self.filter(
+            Q(region_id__in=region_ids)
+            | Q(local_authority__region_id__in=region_ids)
+            | Q(msp__in=suppliers.operating_in(region_ids))
+        )
+
+
 class Membership(models.Model):
     """A role a person holds in a scope: admin of London, DCS of Camden, MSP contact of an MSP."""
 
@@ -156,6 +190,7 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

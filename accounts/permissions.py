@@ -8,12 +8,11 @@ admin's regions.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, User
 from accounts.roles import Capability
-from accounts.scope import Scope, access_for, membership_region_ids, suppliers
+from accounts.scope import Scope, access_for, membership_region_ids
 
 
 def _people_scope(actor: User) -> Scope:
@@ -30,36 +29,15 @@ def require_people_manager(actor: User) -> None:
         raise PermissionDenied
 
 
-def memberships_in_scope(scope: Scope) -> QuerySet[Membership]:
-    if scope.national:
-        return Membership.objects.all()
-    region_ids = list(scope.region_ids)
-    return Membership.objects.filter(
-        Q(region_id__in=region_ids)
-        | Q(local_authority__region_id__in=region_ids)
-        | Q(msp__in=suppliers.operating_in(region_ids))
-    )
-
-
-def people_visible_to(actor: User) -> QuerySet[User]:
-    scope = _people_scope(actor)
-    if scope.national:
-        return User.objects.all()
-    if not scope.region_ids:
-        return User.objects.none()
-    in_scope = memberships_in_scope(scope).filter(user=OuterRef("pk"))
-    return User.objects.filter(Exists(in_scope))
-
-
 def get_person_for_admin(actor: User, pk: int) -> User:
     """The person, if `actor` may manage them; 404 whether missing, out of scope, or the actor
     manages nobody (people's records are visible to admins only)."""
-    return get_object_or_404(people_visible_to(actor), pk=pk)
+    return get_object_or_404(User.objects.visible_to(actor), pk=pk)
 
 
 def get_membership_for_admin(actor: User, person: User, pk: int) -> Membership:
     scope = _people_scope(actor)
-    return get_object_or_404(memberships_in_scope(scope).filter(user=person), pk=pk)
+    return get_object_or_404(Membership.objects.within(scope).filter(user=person), pk=pk)
 
 
 def membership_within_scope(actor: User, membership: Membership) -> bool:

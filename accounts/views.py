@@ -27,13 +27,12 @@ from accounts.forms import (
     TwoFactorCodeForm,
 )
 from accounts.lockout import failed_sign_in_count, is_locked_out, sign_in_unlock
-from accounts.models import AccountEvent, Membership
+from accounts.models import AccountEvent, Membership, User
 from accounts.permissions import (
     can_change_account,
     get_membership_for_admin,
     get_person_for_admin,
     membership_within_scope,
-    people_visible_to,
     require_people_manager,
 )
 from accounts.selectors import person_changes
@@ -115,7 +114,7 @@ class PersonListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         memberships = Membership.objects.select_related("region", "local_authority", "msp")
-        return people_visible_to(self.request.user).prefetch_related(
+        return User.objects.visible_to(self.request.user).prefetch_related(
             Prefetch("memberships", queryset=memberships)
         )
 
