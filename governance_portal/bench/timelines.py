@@ -29,7 +29,7 @@ from breaches.models import (
     ReferenceCounter,
 )
 from breaches.services import TRIAGE_WORKING_DAYS
-from breaches.workflow import REMINDER_SHARE, REPLY_WORKING_DAYS
+from breaches.transitions import REMINDER_SHARE, REPLY_WORKING_DAYS
 from governance_portal.bench.registry import Registry, VersionFacts
 from governance_portal.bench.rows import cumulative, next_id, rows_write, weighted
 from governance_portal.bench.shape import (
