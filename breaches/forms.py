@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from breaches.models import BreachType, Outcome, OutcomeAction
+from breaches.workflow import Action
 from governance_portal.forms import GovukDateField, GovukForm
 from governance_portal.uploads import UploadField
 from mou.models import EngagementType, JobType, LocalAuthority, MOURule
@@ -126,7 +127,8 @@ class EvidenceForm(GovukForm):
 
 
 class ActionForm(GovukForm):
-    """One form for every workflow action; fields that an action does not use are removed."""
+    """One form for every workflow action: its row in the workflow's table says which fields it
+    takes (`form_fields`), whether the note is required and what the note is called."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     party = forms.ModelChoiceField(
@@ -146,32 +148,25 @@ class ActionForm(GovukForm):
     )
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    NOTE_LABELS = {
-        "close_not_breach": "Why this is not a breach",
-        "withdraw": "Why you are withdrawing it",
-        "escalate": "Why it needs escalating",
-        "reopen": "Why it is reopened",
-        "reply": "The reply",
-        "resolve": "Notes on the outcome",
-        "request_reply": "What you are asking them (optional)",
-    }
+    ACTION_FIELDS = ("party", "reply_due_on", "outcome", "outcome_actions")
 
-    def __init__(self, *args, action: str, breach, **kwargs) -> None:
+    def __init__(self, *args, action: Action, breach, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
         self.fields["party"].queryset = breach.parties.select_related(
             "local_authority", "agency", "msp"
         )
-        if action != "request_reply":
-            del self.fields["party"], self.fields["reply_due_on"]
-        if action != "resolve":
-            del self.fields["outcome"], self.fields["outcome_actions"]
-        else:
+        for name in self.ACTION_FIELDS:
+            if name not in action.form_fields:
+                del self.fields[name]
+        if "outcome" in self.fields:
             self.fields["outcome"].required = True
             self.fields["outcome"].error_messages["required"] = "Select the outcome"
-        self.fields["note"].label = self.NOTE_LABELS.get(action, "Note (optional)")
-        if action in ("close_not_breach", "withdraw", "escalate", "reopen", "reply"):
+        self.fields["note"].label = action.note_label
+        if action.needs_note:
             self.fields["note"].required = True
-            self.fields["note"].error_messages["required"] = (
-                f"Enter {self.fields['note'].label[0].lower()}{self.fields['note'].label[1:]}"
-            )
+            self.fields["note"].error_messages["required"] = action.note_required
+
+    def action_fields(self) -> dict:
+        """The cleaned values of the action's own fields, for `breach_act`."""
+        return {name: self.cleaned_data.get(name) for name in self.action.form_fields}

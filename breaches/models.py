@@ -112,10 +112,6 @@ class BreachQuerySet(models.QuerySet["Breach"]):
         has been asked to reply (the stage's clock is stopped then)."""
         return self.filter(overdue_q(on))
 
-    def due_between(self, start: datetime.date, end: datetime.date) -> BreachQuerySet:
-        """Open breaches (not awaiting a reply) whose stage is due from `start` to `end`."""
-        return self.filter(due_between_q(start, end))
-
 
 def overdue_q(on: datetime.date, prefix: str = "") -> Q:
     """The condition for an overdue breach, usable through a relation (`prefix="breach__"`)."""
@@ -153,6 +149,7 @@ def party_reached_by_msp(msp_id: int) -> Q:
 
 
 def due_between_q(start: datetime.date, end: datetime.date) -> Q:
+    """Open breaches (not awaiting a reply) whose stage is due from `start` to `end`."""
     return Q(
         state__in=[BreachState.REPORTED, BreachState.UNDER_REVIEW],
         due_on__gte=start,

@@ -305,7 +305,7 @@ def breach_action(request: HttpRequest, reference: str, action: str) -> HttpResp
     if spec not in allowed_actions(request.user, breach) and request.method == "GET":
         raise PermissionDenied
     form = ActionForm(
-        request.POST or None, initial={"version": breach.version}, action=action, breach=breach
+        request.POST or None, initial={"version": breach.version}, action=spec, breach=breach
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -316,10 +316,7 @@ def breach_action(request: HttpRequest, reference: str, action: str) -> HttpResp
                 actor=request.user,
                 note=data.get("note", ""),
                 expected_version=data["version"],
-                party=data.get("party"),
-                reply_due_on=data.get("reply_due_on"),
-                outcome=data.get("outcome", ""),
-                outcome_actions=data.get("outcome_actions") or [],
+                **form.action_fields(),
             )
         except ValidationError as error:
             add_service_errors(form, error, rename={"local_authorities": "local_authority"})

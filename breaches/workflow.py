@@ -1,12 +1,17 @@
-"""The breach workflow: one table of actions (from which states, to which state, who may take
-them), and the services that take them. Changing this table needs an ADR (docs/adr/0009).
+"""The breach workflow: one table of actions (ACTIONS, at the end of the actions) whose rows name
+the states an action starts from, the state it leads to, who may take it, its handler, whether it
+needs a note and the form fields it takes; `breach_act` takes any of them the same way. Changing
+this table needs an ADR (docs/adr/0009).
 
-Working days skip weekends and England and Wales bank holidays (governance_portal.working_days).
+The rules for levels and deadlines are pure functions in breaches/transitions.py, shared with the
+benchmark's replay. Working days skip weekends and England and Wales bank holidays
+(governance_portal.working_days).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Capability
 from accounts.scope import access_for
+from breaches import transitions
 from breaches.models import (
     Breach,
     BreachEvent,
@@ -29,11 +35,8 @@ from breaches.models import (
 )
 from breaches.notifications import notify
 from breaches.permissions import RESPONSIBLE_CAPABILITY
-from governance_portal.working_days import add_working_days, working_days_between
+from breaches.transitions import Clock
 from mou.models import EscalationLevel, Responsible
-
-REPLY_WORKING_DAYS = 10
-REMINDER_SHARE = 0.75
 
 
 class Who:
@@ -44,61 +47,37 @@ class Who:
 
 
 @dataclass(frozen=True)
+class Act:
+    """What a handler is given besides the locked breach."""
+
+    actor: User | None  # None: the system
+    note: str
+    today: datetime.date
+
+
+# A handler does its own action's work on the locked breach (never its state, which the table
+# sets, and never the save) and returns the note for the timeline event. It raises
+# ValidationError for input it cannot take. It takes the action's form fields as keywords.
+Handler = Callable[..., str]
+
+
+@dataclass(frozen=True)
 class Action:
     name: str
     label: str
     from_states: frozenset[str]
     to_state: str | None  # None: stays in its state (escalate)
     who: frozenset[str]
+    handler: Handler
+    event_kind: str
+    notify: str | None = None  # the notification sent after commit
+    needs_note: bool = False  # people must give one (the system writes its own)
+    note_label: str = "Note (optional)"
+    form_fields: tuple[str, ...] = ()  # besides the version and the note
 
-
-S = BreachState
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in [
-        Action(
-            "accept",
-            "Accept for review",
-            frozenset({S.REPORTED}),
-            S.UNDER_REVIEW,
-            frozenset({Who.LEADS}),
-        ),
-        Action(
-            "close_not_breach",
-            "Close as not a breach",
-            frozenset({S.REPORTED}),
-            S.CLOSED,
-            frozenset({Who.LEADS}),
-        ),
-        Action(
-            "withdraw", "Withdraw", frozenset({S.REPORTED}), S.WITHDRAWN, frozenset({Who.REPORTER})
-        ),
-        Action(
-            "request_reply",
-            "Ask a party to reply",
-            frozenset({S.UNDER_REVIEW}),
-            S.AWAITING_RESPONSE,
-            frozenset({Who.LEADS}),
-        ),
-        Action(
-            "reply",
-            "Reply",
-            frozenset({S.AWAITING_RESPONSE}),
-            S.UNDER_REVIEW,
-            frozenset({Who.PARTY}),
-        ),
-        Action("escalate", "Escalate", frozenset({S.UNDER_REVIEW}), None, frozenset({Who.LEADS})),
-        Action(
-            "resolve",
-            "Resolve",
-            frozenset({S.UNDER_REVIEW}),
-            S.RESOLVED,
-            frozenset({Who.LEADS, Who.RESPONSIBLE}),
-        ),
-        Action("close", "Close", frozenset({S.RESOLVED}), S.CLOSED, frozenset({Who.LEADS})),
-        Action("reopen", "Reopen", frozenset({S.RESOLVED}), S.UNDER_REVIEW, frozenset({Who.LEADS})),
-    ]
-}
+    @property
+    def note_required(self) -> str:
+        return f"Enter {self.note_label[0].lower()}{self.note_label[1:]}"
 
 
 class StaleBreach(ValidationError):
@@ -163,39 +142,43 @@ def _may(user: User | None, breach: Breach, action: Action) -> bool:
     return Who.RESPONSIBLE in who and _responsible(user, breach)
 
 
-# Levels and deadlines.
+# Levels and deadlines: the rules are breaches/transitions.py's; these read and write the breach.
 
 
 def _ladder(breach: Breach) -> list[EscalationLevel]:
     return list(EscalationLevel.objects.filter(version_id=breach.mou_version_id).order_by("order"))
 
 
-def _level_applies(level: EscalationLevel, breach: Breach) -> bool:
-    """A DCS level needs an LA among the parties; otherwise it passes to the next level."""
-    if level.responsible == Responsible.LA_DCS:
-        return any(p.local_authority_id for p in breach.parties.all())
-    return True
+def _clock(breach: Breach) -> Clock:
+    return Clock(**{name: getattr(breach, name) for name in transitions.CLOCK_FIELDS})
 
 
-def _move_to_level(
-    breach: Breach, levels: list[EscalationLevel], start_index: int, today: datetime.date, actor
-) -> EscalationLevel | None:
-    for level in levels[start_index:]:
-        if _level_applies(level, breach):
-            breach.level = level
-            breach.stage_started_on = today
-            breach.due_on = add_working_days(today, level.deadline_working_days)
-            breach.reminded_for = ""
-            breach.overdue_at_top = False
-            return level
+def _set_clock(breach: Breach, clock: Clock) -> None:
+    for name in transitions.CLOCK_FIELDS:
+        setattr(breach, name, getattr(clock, name))
+
+
+def _reach(
+    breach: Breach, ladder: list[EscalationLevel], start: int, today: datetime.date, actor
+) -> bool:
+    """Move to the first level from `start` that applies, with an event for each level passed
+    over; False when none applies."""
+    has_la_party = any(p.local_authority_id for p in breach.parties.all())
+    move = transitions.reach_level(
+        _clock(breach), ladder, start, has_la_party=has_la_party, today=today
+    )
+    for level in move.skipped:
         BreachEvent.objects.create(
             breach=breach,
             kind=EventKind.LEVEL_SKIPPED,
             actor=actor,
             to_level=level.order,
-            note=f"Level {level.order} ({level.name}) passed over: no local authority is a party, so there is no DCS to take it",
+            note=transitions.skip_note(level),
         )
-    return None
+    if move.clock is None:
+        return False
+    _set_clock(breach, move.clock)
+    return True
 
 
 def _locked(breach: Breach, expected_version: int | None) -> Breach:
@@ -231,6 +214,191 @@ def _save(
     return breach
 
 
+# The actions: one small handler each, then the table.
+
+
+def _accept(breach: Breach, act: Act) -> str:
+    if not _reach(breach, _ladder(breach), 0, act.today, act.actor):
+        raise ValidationError("The MOU version has no escalation level that applies to this breach")
+    return act.note
+
+
+def _close(breach: Breach, act: Act) -> str:
+    _set_clock(breach, transitions.close(_clock(breach)))
+    return act.note
+
+
+def _request_reply(
+    breach: Breach,
+    act: Act,
+    *,
+    party: BreachParty | None = None,
+    reply_due_on: datetime.date | None = None,
+) -> str:
+    """Stops the clock until the party replies (or the reply date passes)."""
+    if party is None or party.breach_id != breach.pk:
+        raise ValidationError({"party": "Choose the party to reply"})
+    clock = transitions.stop_clock(
+        _clock(breach), party=party, today=act.today, reply_due_on=reply_due_on
+    )
+    if clock.reply_due_on <= act.today:
+        raise ValidationError({"reply_due_on": "The reply date must be in the future"})
+    _set_clock(breach, clock)
+    return f"From {party}, by {clock.reply_due_on:%-d %B %Y}. {act.note}".strip()
+
+
+def _reply(breach: Breach, act: Act) -> str:
+    """Restarts the clock with the working days it had left."""
+    by_lead = act.actor is not None and not _party_of(act.actor, breach.awaiting_party)
+    prefix = f"Recorded for {breach.awaiting_party} by the regional lead. " if by_lead else ""
+    _set_clock(breach, transitions.resume(_clock(breach), today=act.today))
+    return prefix + act.note.strip()
+
+
+def _escalate(breach: Breach, act: Act) -> str:
+    """Moves up one level (passing over levels that do not apply), never past the top."""
+    ladder = _ladder(breach)
+    index = transitions.level_index(_clock(breach), ladder)
+    if index + 1 >= len(ladder):
+        raise ValidationError(f"{breach.reference} is already at the top level of the ladder")
+    if not _reach(breach, ladder, index + 1, act.today, act.actor):
+        raise ValidationError("No higher level applies to this breach")
+    return act.note
+
+
+def _resolve(
+    breach: Breach, act: Act, *, outcome: str = "", outcome_actions: list[str] | None = None
+) -> str:
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Select the outcome"})
+    unknown = set(outcome_actions or []) - set(OutcomeAction.values)
+    if unknown:
+        raise ValidationError({"outcome_actions": "Select actions from the list"})
+    breach.outcome = outcome
+    breach.outcome_actions, breach.outcome_notes = ",".join(outcome_actions or []), act.note.strip()
+    breach.resolved_at = timezone.now()
+    reported_on = timezone.localtime(breach.reported_at).date()
+    _set_clock(
+        breach, transitions.resolve(_clock(breach), reported_on=reported_on, today=act.today)
+    )
+    return f"{Outcome(outcome).label}. {act.note}".strip()
+
+
+def _reopen(breach: Breach, act: Act) -> str:
+    breach.resolved_at = None
+    breach.outcome, breach.outcome_actions = "", ""
+    _set_clock(breach, transitions.reopen(_clock(breach), today=act.today))
+    return act.note
+
+
+S = BreachState
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        Action(
+            "accept",
+            "Accept for review",
+            frozenset({S.REPORTED}),
+            S.UNDER_REVIEW,
+            frozenset({Who.LEADS}),
+            _accept,
+            EventKind.ACCEPTED,
+            notify="accepted",
+        ),
+        Action(
+            "close_not_breach",
+            "Close as not a breach",
+            frozenset({S.REPORTED}),
+            S.CLOSED,
+            frozenset({Who.LEADS}),
+            _close,
+            EventKind.CLOSED_NOT_BREACH,
+            needs_note=True,
+            note_label="Why this is not a breach",
+        ),
+        Action(
+            "withdraw",
+            "Withdraw",
+            frozenset({S.REPORTED}),
+            S.WITHDRAWN,
+            frozenset({Who.REPORTER}),
+            _close,
+            EventKind.WITHDRAWN,
+            needs_note=True,
+            note_label="Why you are withdrawing it",
+        ),
+        Action(
+            "request_reply",
+            "Ask a party to reply",
+            frozenset({S.UNDER_REVIEW}),
+            S.AWAITING_RESPONSE,
+            frozenset({Who.LEADS}),
+            _request_reply,
+            EventKind.REPLY_REQUESTED,
+            notify="reply_requested",
+            note_label="What you are asking them (optional)",
+            form_fields=("party", "reply_due_on"),
+        ),
+        Action(
+            "reply",
+            "Reply",
+            frozenset({S.AWAITING_RESPONSE}),
+            S.UNDER_REVIEW,
+            frozenset({Who.PARTY}),
+            _reply,
+            EventKind.REPLIED,
+            notify="replied",
+            needs_note=True,
+            note_label="The reply",
+        ),
+        Action(
+            "escalate",
+            "Escalate",
+            frozenset({S.UNDER_REVIEW}),
+            None,
+            frozenset({Who.LEADS}),
+            _escalate,
+            EventKind.ESCALATED,
+            notify="escalated",
+            needs_note=True,
+            note_label="Why it needs escalating",
+        ),
+        Action(
+            "resolve",
+            "Resolve",
+            frozenset({S.UNDER_REVIEW}),
+            S.RESOLVED,
+            frozenset({Who.LEADS, Who.RESPONSIBLE}),
+            _resolve,
+            EventKind.RESOLVED,
+            notify="resolved",
+            note_label="Notes on the outcome",
+            form_fields=("outcome", "outcome_actions"),
+        ),
+        Action(
+            "close",
+            "Close",
+            frozenset({S.RESOLVED}),
+            S.CLOSED,
+            frozenset({Who.LEADS}),
+            _close,
+            EventKind.CLOSED,
+        ),
+        Action(
+            "reopen",
+            "Reopen",
+            frozenset({S.RESOLVED}),
+            S.UNDER_REVIEW,
+            frozenset({Who.LEADS}),
+            _reopen,
+            EventKind.REOPENED,
+            needs_note=True,
+            note_label="Why it is reopened",
+        ),
+    ]
+}
+
+
 @transaction.atomic
 def breach_act(
     *,
@@ -239,15 +407,15 @@ def breach_act(
     actor: User | None,
     note: str = "",
     expected_version: int | None = None,
-    party: BreachParty | None = None,
-    reply_due_on: datetime.date | None = None,
-    outcome: str = "",
-    outcome_actions: list[str] | None = None,
     today: datetime.date | None = None,
+    **form_fields,
 ) -> Breach:
-    """Take `action` on the breach. Raises ValidationError for a move the table does not allow (or
-    a stale form), PermissionDenied for a person who may not take it."""
+    """Take `action` on the breach, with the action's own form fields (its row's `form_fields`).
+    Raises ValidationError for a move the table does not allow (or a stale form),
+    PermissionDenied for a person who may not take it."""
     spec = ACTIONS[action]
+    if unexpected := set(form_fields) - set(spec.form_fields):
+        raise TypeError(f"'{action}' takes no {', '.join(sorted(unexpected))}")
     today = today or timezone.localdate()
     breach = _locked(breach, expected_version)  # two people acting at once: the second is told
     if breach.state not in spec.from_states:
@@ -256,117 +424,13 @@ def breach_act(
         )
     if not _may(actor, breach, spec):
         raise PermissionDenied
+    if spec.needs_note and actor is not None and not note.strip():
+        raise ValidationError({"note": spec.note_required})
     from_state = breach.state
-    if (
-        action in ("close_not_breach", "escalate", "reopen", "withdraw")
-        and not note.strip()
-        and actor is not None
-    ):
-        raise ValidationError({"note": "Enter the reason"})
-    if action == "accept":
-        breach.state = S.UNDER_REVIEW
-        if _move_to_level(breach, _ladder(breach), 0, today, actor) is None:
-            raise ValidationError(
-                "The MOU version has no escalation level that applies to this breach"
-            )
-        return _save(breach, EventKind.ACCEPTED, actor, note, from_state, "accepted")
-    if action in ("close_not_breach", "withdraw", "close"):
+    event_note = spec.handler(breach, Act(actor, note, today), **form_fields)
+    if spec.to_state is not None:
         breach.state = spec.to_state
-        breach.due_on = None
-        kind = {
-            "close_not_breach": EventKind.CLOSED_NOT_BREACH,
-            "withdraw": EventKind.WITHDRAWN,
-            "close": EventKind.CLOSED,
-        }[action]
-        return _save(breach, kind, actor, note, from_state, None)
-    if action == "request_reply":
-        if party is None or party.breach_id != breach.pk:
-            raise ValidationError({"party": "Choose the party to reply"})
-        reply_due_on = reply_due_on or add_working_days(today, REPLY_WORKING_DAYS)
-        if reply_due_on <= today:
-            raise ValidationError({"reply_due_on": "The reply date must be in the future"})
-        breach.days_left_when_stopped = (
-            max(working_days_between(today, breach.due_on), 0) if breach.due_on else 0
-        )
-        breach.clock_stopped_on, breach.awaiting_party, breach.reply_due_on = (
-            today,
-            party,
-            reply_due_on,
-        )
-        breach.state = S.AWAITING_RESPONSE
-        breach.reminded_for = ""
-        return _save(
-            breach,
-            EventKind.REPLY_REQUESTED,
-            actor,
-            f"From {party}, by {reply_due_on:%-d %B %Y}. {note}".strip(),
-            from_state,
-            "reply_requested",
-        )
-    if action == "reply":
-        if not note.strip():
-            raise ValidationError({"note": "Enter the reply"})
-        by_lead = actor is not None and not _party_of(actor, breach.awaiting_party)
-        prefix = f"Recorded for {breach.awaiting_party} by the regional lead. " if by_lead else ""
-        _resume(breach, today)
-        return _save(breach, EventKind.REPLIED, actor, prefix + note.strip(), from_state, "replied")
-    if action == "escalate":
-        return _escalate(breach, actor, note, today, from_state)
-    if action == "resolve":
-        if outcome not in Outcome.values:
-            raise ValidationError({"outcome": "Select the outcome"})
-        unknown = set(outcome_actions or []) - set(OutcomeAction.values)
-        if unknown:
-            raise ValidationError({"outcome_actions": "Select actions from the list"})
-        breach.state, breach.outcome = S.RESOLVED, outcome
-        breach.outcome_actions, breach.outcome_notes = ",".join(outcome_actions or []), note.strip()
-        breach.resolved_at = timezone.now()
-        reported_on = timezone.localtime(breach.reported_at).date()
-        breach.working_days_taken = max(
-            working_days_between(reported_on, today) - breach.paused_working_days, 0
-        )
-        breach.due_on = None
-        return _save(
-            breach,
-            EventKind.RESOLVED,
-            actor,
-            f"{Outcome(outcome).label}. {note}".strip(),
-            from_state,
-            "resolved",
-        )
-    if action == "reopen":
-        breach.state = S.UNDER_REVIEW
-        breach.resolved_at = breach.outcome = breach.working_days_taken = None
-        breach.outcome, breach.outcome_actions = "", ""
-        level = breach.level
-        breach.stage_started_on = today
-        breach.due_on = add_working_days(today, level.deadline_working_days) if level else None
-        breach.reminded_for = ""
-        return _save(breach, EventKind.REOPENED, actor, note, from_state, None)
-    raise ValidationError("Unknown action")
-
-
-def _resume(breach: Breach, today: datetime.date) -> None:
-    """The reply restarts the level's clock with the working days it had left."""
-    if breach.clock_stopped_on:
-        breach.paused_working_days += working_days_between(breach.clock_stopped_on, today)
-    breach.due_on = add_working_days(today, breach.days_left_when_stopped or 0)
-    breach.state = S.UNDER_REVIEW
-    breach.awaiting_party = None
-    breach.reply_due_on = breach.clock_stopped_on = breach.days_left_when_stopped = None
-    breach.stage_started_on = today
-    breach.reminded_for = ""
-
-
-def _escalate(breach: Breach, actor, note: str, today: datetime.date, from_state: str) -> Breach:
-    levels = _ladder(breach)
-    index = next((i for i, lv in enumerate(levels) if lv.pk == breach.level_id), -1)
-    if index + 1 >= len(levels):
-        raise ValidationError(f"{breach.reference} is already at the top level of the ladder")
-    breach.state = S.UNDER_REVIEW
-    if _move_to_level(breach, levels, index + 1, today, actor) is None:
-        raise ValidationError("No higher level applies to this breach")
-    return _save(breach, EventKind.ESCALATED, actor, note, from_state, "escalated")
+    return _save(breach, spec.event_kind, actor, event_note, from_state, spec.notify)
 
 
 # The scheduled run.
@@ -377,10 +441,6 @@ class Run:
     escalated: list[str]
     reminded: list[str]
     flagged: list[str]
-
-
-def _stage_key(breach: Breach) -> str:
-    return f"{breach.state}:{breach.level_id or 0}:{breach.stage_started_on or ''}"
 
 
 def escalate_overdue(*, as_of: datetime.date, dry_run: bool = False) -> Run:
@@ -410,7 +470,8 @@ def _overdue_step(breach: Breach, as_of: datetime.date, dry_run: bool) -> str | 
             if dry_run:
                 return "escalated"
             note = f"No reply from {breach.awaiting_party or 'the party'} by {breach.reply_due_on:%-d %B %Y}"
-            _resume(breach, as_of)
+            _set_clock(breach, transitions.resume(_clock(breach), today=as_of))
+            breach.state = S.UNDER_REVIEW
             BreachEvent.objects.create(
                 breach=breach, kind=EventKind.REPLY_MISSED, actor=None, note=note
             )
@@ -421,9 +482,7 @@ def _overdue_step(breach: Breach, as_of: datetime.date, dry_run: bool) -> str | 
     if breach.due_on < as_of:
         if breach.state == S.REPORTED:
             return _remind(breach, as_of, dry_run, overdue=True)
-        levels = _ladder(breach)
-        at_top = bool(levels) and breach.level_id == levels[-1].pk
-        if at_top:
+        if transitions.at_top(_clock(breach), _ladder(breach)):
             if breach.overdue_at_top or dry_run:
                 return "flagged" if dry_run and not breach.overdue_at_top else None
             breach.overdue_at_top = True
@@ -437,15 +496,14 @@ def _overdue_step(breach: Breach, as_of: datetime.date, dry_run: bool) -> str | 
             )
             return "flagged"
         return "escalated" if dry_run else _auto_escalate(breach, as_of)
-    start = breach.stage_started_on or as_of
-    total = working_days_between(start, breach.due_on)
-    if total and working_days_between(start, as_of) >= REMINDER_SHARE * total:
+    remind_on = transitions.remind_on(breach.stage_started_on or as_of, breach.due_on)
+    if remind_on is not None and as_of >= remind_on:
         return _remind(breach, as_of, dry_run, overdue=False)
     return None
 
 
 def _remind(breach: Breach, as_of: datetime.date, dry_run: bool, *, overdue: bool) -> str | None:
-    key = _stage_key(breach) + (":overdue" if overdue else "")
+    key = transitions.stage_key(breach.state, _clock(breach)) + (":overdue" if overdue else "")
     if breach.reminded_for == key:
         return None
     if dry_run:
@@ -461,9 +519,9 @@ def _remind(breach: Breach, as_of: datetime.date, dry_run: bool, *, overdue: boo
 
 def _auto_escalate(breach: Breach, as_of: datetime.date) -> str | None:
     levels = _ladder(breach)
-    index = next((i for i, lv in enumerate(levels) if lv.pk == breach.level_id), -1)
+    index = transitions.level_index(_clock(breach), levels)
     from_state = breach.state
-    if index + 1 >= len(levels) or _move_to_level(breach, levels, index + 1, as_of, None) is None:
+    if index + 1 >= len(levels) or not _reach(breach, levels, index + 1, as_of, None):
         breach.version += 1
         breach.save()
         return None

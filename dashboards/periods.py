@@ -84,14 +84,6 @@ class Period:
         return next_quarter(self.last)
 
     @property
-    def starts_at(self) -> datetime.datetime:
-        return local_midnight(self.first)
-
-    @property
-    def ends_at(self) -> datetime.datetime:
-        return local_midnight(self.end)
-
-    @property
     def label(self) -> str:
         if self.first == self.last:
             return quarter_label(self.first)

@@ -17,9 +17,23 @@ from governance_portal.tables import DateColumn
 from governance_portal.templatetags.govuk import select_options
 
 
-def test_signatures_are_remembered_per_function_and_binding():
+def _inspections(monkeypatch) -> list:
+    """The callables `inspect.signature` is asked about from now on (the real answer is kept)."""
+    asked = []
+    real = inspect.signature
+
+    def counting(fn, **kwargs):
+        asked.append(fn)
+        return real(fn, **kwargs)
+
+    monkeypatch.setattr(inspect, "signature", counting)
+    return asked
+
+
+def test_signatures_are_remembered_per_function_and_binding(monkeypatch):
     signature = tables2_utils.signature
     assert signature.remembers  # installed by the app's ready()
+    asked = _inspections(monkeypatch)
 
     def render(value, record):
         return value
@@ -36,11 +50,20 @@ def test_signatures_are_remembered_per_function_and_binding():
 
     assert signature(render) == (("value", "record"), None)
     assert signature(Renderer().render) == (("value",), "kwargs")
-    assert signature(Renderer().render) == (("value",), "kwargs")  # another instance, remembered
+    asked.clear()
+    assert signature(Renderer().render) == (("value",), "kwargs")
+    assert asked == []  # another instance's bound method: remembered, not inspected again
     assert signature(Renderer.render) == (("self", "value"), "kwargs")  # unbound keeps self
-    assert signature(closure()) == signature(closure()) == (("record", "bound_column"), None)
+    assert asked == [Renderer.render]  # unbound is a binding of its own
+    asked.clear()
+    first, second = closure(), closure()
+    assert signature(first) == signature(second) == (("record", "bound_column"), None)
+    assert asked == [first]  # two closures, one code object: inspected once
+    asked.clear()
     partial = functools.partial(render, record=None)
-    assert signature(partial) == (("value", "record"), None)  # asked each time, not remembered
+    assert signature(partial) == (("value", "record"), None)
+    assert signature(partial) == (("value", "record"), None)
+    assert asked == [partial, partial]  # asked each time, not remembered
 
     def logged(fn):
         @functools.wraps(fn)
@@ -63,14 +86,7 @@ def test_signatures_are_remembered_per_function_and_binding():
 
 
 def test_each_function_is_inspected_once(monkeypatch):
-    asked = []
-    real = inspect.signature
-
-    def counting(fn, **kwargs):
-        asked.append(fn)
-        return real(fn, **kwargs)
-
-    monkeypatch.setattr(inspect, "signature", counting)
+    asked = _inspections(monkeypatch)
 
     def render_once(value, bound_column):
         return value

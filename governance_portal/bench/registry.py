@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership, User
 from accounts.roles import TWO_FACTOR_REQUIRED_ROLES, Role
+from breaches.transitions import Rung
 from cap_exceptions.models import CapException, CapExceptionEvent, ExceptionStatus
 from cap_exceptions.models import EventKind as ExceptionEventKind
 from governance_portal.bench.rows import cumulative, stamped, weighted
@@ -77,24 +78,13 @@ from msp.models import (
 
 
 @dataclass
-class Ladder:
-    """A version's escalation ladder, as parallel lists in level order."""
-
-    ids: list[int]
-    orders: list[int]
-    names: list[str]
-    responsible: list[str]
-    deadlines: list[int]
-
-
-@dataclass
 class VersionFacts:
     """What a breach needs from the MOU version in force when it happened."""
 
     pk: int
     start: datetime.date
     end: datetime.date | None
-    ladder: Ladder
+    ladder: list[Rung]  # the escalation levels in order
     rules: dict[str, int]  # kind -> rule id
     caps: dict[tuple[str, str], Decimal]
     second_approver: str
@@ -406,13 +396,10 @@ class Registry:
                     pk=version.pk,
                     start=version.effective_from,
                     end=version.effective_to,
-                    ladder=Ladder(
-                        ids=[lv.pk for lv in ladder],
-                        orders=[lv.order for lv in ladder],
-                        names=[lv.name for lv in ladder],
-                        responsible=[lv.responsible for lv in ladder],
-                        deadlines=[lv.deadline_working_days for lv in ladder],
-                    ),
+                    ladder=[
+                        Rung(lv.pk, lv.order, lv.name, lv.responsible, lv.deadline_working_days)
+                        for lv in ladder
+                    ],
                     rules=parts["rules"],
                     caps=parts["caps"],
                     second_approver=version.exception_second_approver,

@@ -1,5 +1,6 @@
 """The breaches half of the benchmark's data set: breaches logged over ten years, each replayed
-through the workflow's rules (breaches/workflow.py) up to the moment of seeding: triage,
+through the workflow's rules (breaches/transitions.py, the functions breaches/workflow.py
+calls, so a rule changed there changes the data set too) up to the moment of seeding: triage,
 acceptance, requests to reply that stop the clock, escalation by hand or by the scheduled run,
 reminders, resolution and closing. State, level, deadlines, paused days, working days taken and
 the timeline all come out of the replay, so the pages show figures the portal could have made.
@@ -12,11 +13,12 @@ import contextlib
 import datetime
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils import timezone
 
+from breaches import transitions
 from breaches.models import (
     Breach,
     BreachEvent,
@@ -29,7 +31,7 @@ from breaches.models import (
     ReferenceCounter,
 )
 from breaches.services import TRIAGE_WORKING_DAYS
-from breaches.workflow import REMINDER_SHARE, REPLY_WORKING_DAYS
+from breaches.transitions import Clock
 from governance_portal.bench.registry import Registry, VersionFacts
 from governance_portal.bench.rows import cumulative, next_id, rows_write, weighted
 from governance_portal.bench.shape import (
@@ -324,7 +326,7 @@ SAVED_EVENTS = frozenset(
 
 
 class _Replay:
-    """One breach's life through the workflow's rules (breaches/workflow.py), stopped at now.
+    """One breach's life through the workflow's rules (breaches/transitions.py), stopped at now.
 
     Human actions happen in working hours; the scheduled run (escalate_overdue_breaches) acts at
     7am: reminders at 75% of a stage, escalation the day after a deadline, the flag at the top
@@ -357,44 +359,41 @@ class _Replay:
         self.last = reported_at
         self.end: datetime.datetime | None = None  # when the story ended (resolved, closed)
         self.state: str = S.REPORTED
-        self.level = -1  # index in the ladder
-        self.due: datetime.date | None = self.wd.add(self.reported_on, TRIAGE_WORKING_DAYS)
-        self.stage_start: datetime.date | None = None
-        self.awaiting: _Party | None = None
-        self.reply_due: datetime.date | None = None
-        self.stopped: datetime.date | None = None
-        self.days_left: int | None = None
-        self.paused = 0
-        self.reminded_for = ""
-        self.overdue_at_top = False
+        # Level, deadlines and the stopped clock, changed only by breaches.transitions.
+        self.clock = Clock(due_on=self.wd.add(self.reported_on, TRIAGE_WORKING_DAYS))
         self.outcome = ""
         self.outcome_actions = ""
         self.outcome_notes = ""
-        self.taken: int | None = None
         self.resolved_at: datetime.datetime | None = None
         self.version = 1
 
     def fields(self) -> list:
         """The breach's stored state, in REPLAY_COLUMNS order."""
+        clock = self.clock
         return [
             self.state,
-            self.ladder.ids[self.level] if self.level >= 0 else None,
-            self.due,
-            self.stage_start,
-            self.awaiting.pk if self.awaiting else None,
-            self.reply_due,
-            self.stopped,
-            self.days_left,
-            self.paused,
-            self.reminded_for,
-            self.overdue_at_top,
+            clock.level.pk if clock.level else None,
+            clock.due_on,
+            clock.stage_started_on,
+            clock.awaiting_party.pk if clock.awaiting_party else None,
+            clock.reply_due_on,
+            clock.clock_stopped_on,
+            clock.days_left_when_stopped,
+            clock.paused_working_days,
+            clock.reminded_for,
+            clock.overdue_at_top,
             self.outcome,
             self.outcome_actions,
             self.outcome_notes,
-            self.taken,
+            clock.working_days_taken,
             self.resolved_at,
             self.version,
         ]
+
+    @property
+    def _index(self) -> int:
+        """The current level's place in the ladder (-1 before acceptance)."""
+        return transitions.level_index(self.clock, self.ladder)
 
     # Time and events
 
@@ -424,7 +423,7 @@ class _Replay:
         to_state = S.REPORTED if kind == EventKind.LOGGED else ""
         if kind in SAVED_EVENTS:
             to_state = self.state
-            to_level = self.ladder.orders[self.level] if self.level >= 0 else None
+            to_level = self.clock.level.order if self.clock.level else None
         if kind in SAVED_EVENTS or kind == EventKind.REMINDER:
             self.version += 1
         self.events.append((when, kind, from_state, to_state, to_level, actor, note))
@@ -433,8 +432,7 @@ class _Replay:
         return self.rng.choice(self.b.people.leads[self.region_id])
 
     def _stage_key(self) -> str:
-        level = self.ladder.ids[self.level] if self.level >= 0 else 0
-        return f"{self.state}:{level}:{self.stage_start or ''}"
+        return transitions.stage_key(self.state, self.clock)
 
     # The story
 
@@ -447,15 +445,17 @@ class _Replay:
         rng, wd = self.rng, self.wd
         triage = rng.choices([1, 2, 3, 4, 5, 7, 9], [20, 30, 20, 12, 8, 6, 4])[0]
         day = wd.add(self.reported_on, triage)
-        if self.due < day:  # the scheduled run reminds once about an overdue triage
-            when = self._time(self.due + ONE_DAY, system=True)
-            self.reminded_for = self._stage_key() + ":overdue"
-            self._add(when, EventKind.REMINDER, note=f"Due {self.due:%-d %B %Y} and overdue")
+        due = self.clock.due_on
+        if due < day:  # the scheduled run reminds once about an overdue triage
+            when = self._time(due + ONE_DAY, system=True)
+            self.clock = replace(self.clock, reminded_for=self._stage_key() + ":overdue")
+            self._add(when, EventKind.REMINDER, note=f"Due {due:%-d %B %Y} and overdue")
         fate = rng.random()
         if fate < 0.12:
             withdraw = fate < 0.04
             when = self._time(day)
-            self.state, self.due = (S.WITHDRAWN if withdraw else S.CLOSED), None
+            self.state = S.WITHDRAWN if withdraw else S.CLOSED
+            self.clock = transitions.close(self.clock)
             self.end = when
             self._add(
                 when,
@@ -474,7 +474,7 @@ class _Replay:
         plan += ["escalate"] * rng.choices([0, 1, 2, 3], [82, 12, 4, 2])[0]
         rng.shuffle(plan)
         for step in [*plan, "resolve"]:
-            deadline = self.ladder.deadlines[self.level]
+            deadline = self.clock.level.deadline_working_days
             roll = rng.random()
             if roll < 0.8:  # most work is done well before the deadline
                 delay = rng.randint(1, max(1, deadline * 2 // 3))
@@ -482,13 +482,15 @@ class _Replay:
                 delay = rng.randint(1, deadline)
             else:  # late: the scheduled run gets there first
                 delay = deadline + rng.randint(1, 8)
-            day = wd.add(max(self.last.astimezone(LONDON).date(), self.stage_start), delay)
+            day = wd.add(
+                max(self.last.astimezone(LONDON).date(), self.clock.stage_started_on), delay
+            )
             self._scheduled_until(day)
             if step == "reply":
                 self._reply_round(day)
-            elif step == "escalate" and self.level + 1 < len(self.ladder.ids):
+            elif step == "escalate" and self._index + 1 < len(self.ladder):
                 when = self._time(day)
-                self._move_to(self.level + 1, day, when, self._lead())
+                self._move_to(self._index + 1, day, when, self._lead())
                 self._add(
                     when,
                     EventKind.ESCALATED,
@@ -505,44 +507,41 @@ class _Replay:
             self._add(when, EventKind.CLOSED, from_state=S.RESOLVED, actor=self._lead())
 
     def _move_to(self, index: int, day: datetime.date, when, actor: int | None) -> None:
-        """Like workflow._move_to_level: a DCS level with no LA party is passed over."""
-        ladder = self.ladder
-        for i in range(index, len(ladder.ids)):
-            if ladder.responsible[i] == Responsible.LA_DCS and not self.has_la:
-                self._add(
-                    when,
-                    EventKind.LEVEL_SKIPPED,
-                    actor=actor,
-                    to_level=ladder.orders[i],
-                    note=f"Level {ladder.orders[i]} ({ladder.names[i]}) passed over: no local "
-                    "authority is a party, so there is no DCS to take it",
-                )
-                continue
-            self.level = i
-            self.stage_start = day
-            self.due = self.wd.add(day, ladder.deadlines[i])
-            self.reminded_for = ""
-            self.overdue_at_top = False
-            return
+        """To the first level from `index` that applies, with an event for each passed over."""
+        move = transitions.reach_level(
+            self.clock, self.ladder, index, has_la_party=self.has_la, today=day, days=self.wd
+        )
+        for level in move.skipped:
+            self._add(
+                when,
+                EventKind.LEVEL_SKIPPED,
+                actor=actor,
+                to_level=level.order,
+                note=transitions.skip_note(level),
+            )
+        if move.clock is not None:
+            self.clock = move.clock
 
     def _scheduled_until(self, day: datetime.date) -> None:
         """What the scheduled run does before a person acts on `day`."""
         while self.state == S.UNDER_REVIEW:
-            total = self.wd.between(self.stage_start, self.due)
+            clock = self.clock
             key = self._stage_key()
-            if total and self.reminded_for != key:
-                remind_on = self.wd.add(self.stage_start, math.ceil(REMINDER_SHARE * total))
-                if remind_on <= min(day, self.due):
+            if clock.reminded_for != key:
+                remind_on = transitions.remind_on(
+                    clock.stage_started_on, clock.due_on, days=self.wd
+                )
+                if remind_on is not None and remind_on <= min(day, clock.due_on):
                     when = self._time(remind_on, system=True)
-                    self.reminded_for = key
-                    self._add(when, EventKind.REMINDER, note=f"Due {self.due:%-d %B %Y}")
+                    self.clock = replace(clock, reminded_for=key)
+                    self._add(when, EventKind.REMINDER, note=f"Due {clock.due_on:%-d %B %Y}")
                     continue
-            if self.due >= day:
+            if clock.due_on >= day:
                 return
-            overdue_on = self.due + ONE_DAY
-            if self.level + 1 < len(self.ladder.ids):
+            overdue_on = clock.due_on + ONE_DAY
+            if self._index + 1 < len(self.ladder):
                 when = self._time(overdue_on, system=True)
-                self._move_to(self.level + 1, overdue_on, when, None)
+                self._move_to(self._index + 1, overdue_on, when, None)
                 self._add(
                     when,
                     EventKind.ESCALATED,
@@ -550,14 +549,14 @@ class _Replay:
                     note="Escalated automatically: the deadline passed",
                 )
                 continue
-            if not self.overdue_at_top:
+            if not clock.overdue_at_top:
                 when = self._time(overdue_on, system=True)
-                self.overdue_at_top = True
+                self.clock = replace(clock, overdue_at_top=True)
                 self._add(
                     when,
                     EventKind.OVERDUE_AT_TOP,
                     from_state=S.UNDER_REVIEW,
-                    note=f"Overdue since {self.due:%-d %B %Y}",
+                    note=f"Overdue since {clock.due_on:%-d %B %Y}",
                 )
             return
 
@@ -565,27 +564,25 @@ class _Replay:
         rng, wd = self.rng, self.wd
         party = rng.choice(self.parties)
         when = self._time(day)
-        self.reply_due = wd.add(day, REPLY_WORKING_DAYS)
-        self.days_left = wd.between(day, self.due)
-        self.stopped, self.awaiting = day, party
+        self.clock = transitions.stop_clock(self.clock, party=party, today=day, days=wd)
         self.state = S.AWAITING_RESPONSE
-        self.reminded_for = ""
+        reply_due = self.clock.reply_due_on
         self._add(
             when,
             EventKind.REPLY_REQUESTED,
             from_state=S.UNDER_REVIEW,
             actor=self._lead(),
-            note=f"From {party.label}, by {self.reply_due:%-d %B %Y}.",
+            note=f"From {party.label}, by {reply_due:%-d %B %Y}.",
         )
         if rng.random() < 0.1:  # missed: the scheduled run resumes the clock and escalates
-            missed_on = self.reply_due + ONE_DAY
+            missed_on = reply_due + ONE_DAY
             when = self._time(missed_on, system=True)
-            note = f"No reply from {party.label} by {self.reply_due:%-d %B %Y}"
+            note = f"No reply from {party.label} by {reply_due:%-d %B %Y}"
             self._resume(missed_on)
             self._add(when, EventKind.REPLY_MISSED, note=note)
-            if self.level + 1 < len(self.ladder.ids):
+            if self._index + 1 < len(self.ladder):
                 when = self._time(missed_on, system=True)
-                self._move_to(self.level + 1, missed_on, when, None)
+                self._move_to(self._index + 1, missed_on, when, None)
                 self._add(
                     when,
                     EventKind.ESCALATED,
@@ -616,14 +613,8 @@ class _Replay:
         return self._lead(), f"Recorded for {party.label} by the regional lead. "
 
     def _resume(self, day: datetime.date) -> None:
-        """Like workflow._resume: the clock restarts with the working days it had left."""
-        self.paused += self.wd.between(self.stopped, day)
-        self.due = self.wd.add(day, self.days_left or 0)
+        self.clock = transitions.resume(self.clock, today=day, days=self.wd)
         self.state = S.UNDER_REVIEW
-        self.awaiting = None
-        self.reply_due = self.stopped = self.days_left = None
-        self.stage_start = day
-        self.reminded_for = ""
 
     def _resolve(self, day: datetime.date) -> None:
         rng = self.rng
@@ -636,8 +627,9 @@ class _Replay:
         self.outcome_actions = ",".join(actions)
         self.outcome_notes = RESOLUTION_NOTES[outcome]
         self.resolved_at = self.end = when
-        self.taken = max(self.wd.between(self.reported_on, day) - self.paused, 0)
-        self.due = None
+        self.clock = transitions.resolve(
+            self.clock, reported_on=self.reported_on, today=day, days=self.wd
+        )
         self._add(
             when,
             EventKind.RESOLVED,
@@ -647,7 +639,7 @@ class _Replay:
         )
 
     def _resolver(self) -> int:
-        responsible = self.ladder.responsible[self.level]
+        responsible = self.clock.level.responsible
         people = self.b.people
         if responsible == Responsible.LA_DCS:
             la_ids = [p.local_authority_id for p in self.parties if p.local_authority_id]

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from breaches import services
@@ -59,15 +60,18 @@ def _new(version, **overrides):
 
 
 def test_a_logged_breach_gets_a_reference_a_triage_deadline_and_an_event(
-    london_mou, regional_lead, django_capture_on_commit_callbacks
+    london_mou, regional_lead, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # Logged on Christmas Eve 2026: 5 working days skip Christmas, Boxing Day (moved to Monday
+    # 28 December) and New Year's Day, so triage is due on Tuesday 5 January 2027.
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: D(2026, 12, 24))
     with django_capture_on_commit_callbacks(execute=True):
         breach = services.breach_log(new=_new(london_mou), actor=regional_lead)
-    year = breach.reported_at.year
+    year = 2026
     assert breach.reference == f"LDN-{year}-0001"
     assert breach.state == BreachState.REPORTED
     assert breach.mou_version == london_mou
-    assert breach.due_on is not None
+    assert breach.due_on == D(2027, 1, 5)
     assert [e.kind for e in breach.events.all()] == ["logged"]
     assert regional_lead.email in mail.outbox[0].to
     second = services.breach_log(new=_new(london_mou), actor=regional_lead)
@@ -146,7 +150,12 @@ def test_a_rate_breach_shows_the_excess_over_the_cap_in_force(london_mou, region
     "person", ["regional_lead", "dcs", "la_workforce_lead", "msp_contact", "london_admin"]
 )
 def test_people_with_a_role_in_the_region_may_log(london_mou, request, person):
-    services.breach_log(new=_new(london_mou), actor=request.getfixturevalue(person))
+    actor = request.getfixturevalue(person)
+    breach = services.breach_log(new=_new(london_mou), actor=actor)
+    logged = Breach.objects.get(pk=breach.pk)
+    assert (logged.reported_by, logged.state) == (actor, BreachState.REPORTED)
+    assert [(e.kind, e.actor) for e in logged.events.all()] == [("logged", actor)]
+    assert Breach.objects.visible_to(actor).filter(pk=breach.pk).exists()
 
 
 @pytest.mark.parametrize("person", ["observer", "north_east_lead", "newcastle_dcs"])

@@ -124,7 +124,7 @@ def test_the_dcs_approves_and_the_region_is_told(
         services.exception_approve(exception=exception, actor=dcs)
     exception.refresh_from_db()
     assert exception.status == ExceptionStatus.APPROVED
-    assert exception.reported_to_region_at is not None
+    assert exception.reported_to_region_at == exception.dcs_approved_at  # the final approval
     assert sorted(mail.outbox[-1].to) == sorted([regional_lead.email, la_workforce_lead.email])
     assert "approved" in mail.outbox[-1].subject
     assert [e.kind for e in exception.events.all()] == [EventKind.REQUESTED, EventKind.APPROVED]
@@ -358,9 +358,19 @@ def test_the_request_form_explains_bad_input_and_loses_nothing(
 
 
 def test_deciding_through_the_page_by_the_wrong_person_is_explained(
-    client, camden_exception, newcastle_dcs, dcs
+    client, camden_exception, newcastle_dcs, regional_lead, dcs
 ):
-    client.force_login(dcs)
+    url = reverse("cap_exceptions:decide", args=[camden_exception.pk])
+    client.force_login(newcastle_dcs)  # another region's DCS: the exception is not theirs to see
+    assert client.post(url, {"decision": "approve"}).status_code == 404
+    client.force_login(regional_lead)  # sees it, but the first decision is Camden's DCS's
+    response = client.post(url, {"decision": "approve"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Only the director of children's services of Camden can decide this"
+    ]
+    assert CapException.objects.get().status == ExceptionStatus.REQUESTED
+    client.force_login(dcs)  # the right person: still asked for a reason to refuse
     response = client.post(
         reverse("cap_exceptions:decide", args=[camden_exception.pk]),
         {"decision": "refuse", "note": ""},

@@ -143,7 +143,13 @@ def test_the_home_page_leads_with_the_dashboard(client, request, history, person
     client.force_login(request.getfixturevalue(person))
     response = client.get("/")
     text = response.content.decode()
-    assert response.context["dashboard"] is not None
+    dashboard = response.context["dashboard"]
+    national = heading == "All regions today"
+    assert dashboard["national"] is national
+    assert (dashboard["region"].name if dashboard["region"] else None) == (
+        None if national else "London"
+    )
+    assert set(dashboard["figures"]) == {"open", "overdue", "due"}
     assert text.index(heading) < text.index("Your roles")
     assert f'href="{link}"' in text
 

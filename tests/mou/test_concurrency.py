@@ -119,8 +119,7 @@ def test_an_edit_made_while_a_publish_holds_its_lock_cannot_undo_it(setup):
         "",
     )
     in_force = _in_force_after_publishing()
-    assert in_force is not None
-    assert in_force.pk == draft.pk
+    assert in_force == draft
 
 
 def test_a_publish_waits_for_an_edit_in_progress_and_publishes_what_it_saved(setup):
@@ -159,5 +158,4 @@ def test_a_publish_waits_for_an_edit_in_progress_and_publishes_what_it_saved(set
     draft.refresh_from_db()
     assert (draft.status, draft.summary_of_changes) == (VersionStatus.ACTIVE, "Caps raised")
     in_force = _in_force_after_publishing()
-    assert in_force is not None
-    assert in_force.pk == draft.pk
+    assert in_force == draft

@@ -82,12 +82,13 @@ def test_publishing_supersedes_the_active_version_and_ends_it(reference_data):
         review_due=D(2026, 10, 1),
         actor=None,
     )
+    before = timezone.now()
     services.mou_version_publish(version=second, actor=None)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, first.effective_to) == (VersionStatus.SUPERSEDED, D(2025, 10, 1))
     assert second.status == VersionStatus.ACTIVE
-    assert second.published_at is not None
+    assert before <= second.published_at <= timezone.now()  # stamped when it was published
 
 
 @pytest.mark.parametrize("start", [D(2024, 11, 1), D(2024, 6, 1)])

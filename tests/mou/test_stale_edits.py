@@ -70,8 +70,7 @@ def _assert_still_in_force(version):
     assert version.status == VersionStatus.ACTIVE
     assert version.effective_to is None
     in_force = MOUVersion.objects.in_force_in_region(region("LDN"), on=AFTER_PUBLISHING)
-    assert in_force is not None
-    assert in_force.pk == version.pk
+    assert in_force == version
 
 
 def test_a_stale_details_edit_is_refused_and_the_published_version_stays_in_force(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from msp import services
 from msp.models import (
@@ -349,7 +350,7 @@ def test_a_review_with_an_action_can_be_recorded_and_closed(client, regional_lea
     assert client.get(msp.get_absolute_url()).context["open_actions"] == [action]
     client.post(_url("review_action_done", review.pk, action.pk))
     action.refresh_from_db()
-    assert action.done_on is not None
+    assert action.done_on == timezone.localdate()
     assert client.get(msp.get_absolute_url()).context["open_actions"] == []
 
 
