@@ -10,6 +10,7 @@ from accounts.roles import ROLE_SCOPE_KINDS, Capability, Role, ScopeKind
 from accounts.scope import access_for
 from governance_portal.forms import GovukFormMixin, GovukModelForm
 from mou.models import LocalAuthority, Region
+from msp.forms import MSPChooserField
 from msp.models import MSP
 
 
@@ -64,12 +65,14 @@ class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
 SCOPE_HELP = {
     "region": "For an admin of one region or a regional lead. Leave empty for a national admin.",
     "local_authority": "For a director of children's services or an LA workforce lead",
-    "msp": "For an MSP contact",
+    "msp": "For an MSP contact: its name or Companies House number",
 }
 
 
 class MembershipForm(GovukModelForm):
     """A role and its scope, offered only within the regions the admin manages."""
+
+    msp = MSPChooserField(label="MSP", required=False)
 
     class Meta:
         model = Membership
@@ -102,7 +105,7 @@ class MembershipForm(GovukModelForm):
         self.fields["msp"].queryset = msps
         for name, help_text in SCOPE_HELP.items():
             self.fields[name].help_text = help_text
-            self.fields[name].empty_label = "None"
+        self.fields["region"].empty_label = self.fields["local_authority"].empty_label = "None"
         # Group the 153 local authorities by region so the list can be scanned.
         grouped: dict[str, list[tuple[int, str]]] = {}
         for la in local_authorities:
