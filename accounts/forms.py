@@ -113,6 +113,9 @@ class MembershipForm(GovukModelForm):
         self.fields["local_authority"].choices = [("", "None"), *grouped.items()]
         if not scope.national:
             self.fields["region"].help_text = "For an admin of one region or a regional lead"
+            self.fields["msp"].error_messages["none"] = (
+                'No MSP with a current contract in your regions matches "{text}"'
+            )
 
     def _post_clean(self) -> None:
         super()._post_clean()

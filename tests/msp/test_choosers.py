@@ -229,3 +229,20 @@ def test_a_bad_agency_keeps_everything_else_typed(client, regional_lead, agencie
     assert "Notice cut to a week" in html
     assert 'value="river"' in html
     assert 'id="id_agency_error"' in html
+
+
+def test_a_regional_admin_chooses_only_msps_serving_their_regions(
+    london_admin, camden_msp, newcastle
+):
+    from accounts.forms import MembershipForm
+    from tests.factories import MSPContractFactory
+
+    northern = MSPContractFactory(local_authority=newcastle, msp__name="Northern MSP Ltd").msp
+    data = {"role": "msp_contact"}
+    form = MembershipForm(data | {"msp": camden_msp.name}, actor=london_admin)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["msp"] == camden_msp
+    form = MembershipForm(data | {"msp": northern.company_number}, actor=london_admin)
+    assert form.errors["msp"][0] == (
+        f'No MSP with a current contract in your regions matches "{northern.company_number}"'
+    )
