@@ -8,7 +8,7 @@ from accounts.models import Membership, User
 from accounts.permissions import membership_within_scope
 from accounts.roles import ROLE_SCOPE_KINDS, Capability, Role, ScopeKind
 from accounts.scope import access_for, suppliers
-from governance_portal.forms import GovukFormMixin, GovukModelForm
+from governance_portal.forms import ChooserField, GovukFormMixin, GovukModelForm
 from mou.models import LocalAuthority, Region
 
 
@@ -63,12 +63,17 @@ class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
 SCOPE_HELP = {
     "region": "For an admin of one region or a regional lead. Leave empty for a national admin.",
     "local_authority": "For a director of children's services or an LA workforce lead",
-    "msp": "For an MSP contact",
+    "msp": "For an MSP contact: its name or Companies House number",
 }
 
 
 class MembershipForm(GovukModelForm):
     """A role and its scope, offered only within the regions the admin manages."""
+
+    # The supplier app's queryset knows how to match a typed name (accounts imports no app above).
+    msp = ChooserField(
+        queryset=(), source="msp:msp_choices", noun="MSP", label="MSP", required=False
+    )
 
     class Meta:
         model = Membership
@@ -91,7 +96,7 @@ class MembershipForm(GovukModelForm):
         local_authorities = LocalAuthority.objects.select_related("region").order_by(
             "region__name", "name"
         )
-        msps = self.fields["msp"].queryset  # every MSP: the field's own choices
+        msps = Membership._meta.get_field("msp").related_model.objects.all()
         if not scope.national:
             regions = regions.filter(pk__in=scope.region_ids)
             local_authorities = local_authorities.filter(region_id__in=scope.region_ids)
@@ -102,7 +107,7 @@ class MembershipForm(GovukModelForm):
         self.fields["msp"].queryset = msps
         for name, help_text in SCOPE_HELP.items():
             self.fields[name].help_text = help_text
-            self.fields[name].empty_label = "None"
+        self.fields["region"].empty_label = self.fields["local_authority"].empty_label = "None"
         # Group the 153 local authorities by region so the list can be scanned.
         grouped: dict[str, list[tuple[int, str]]] = {}
         for la in local_authorities:
@@ -110,6 +115,9 @@ class MembershipForm(GovukModelForm):
         self.fields["local_authority"].choices = [("", "None"), *grouped.items()]
         if not scope.national:
             self.fields["region"].help_text = "For an admin of one region or a regional lead"
+            self.fields["msp"].error_messages["none"] = (
+                'No MSP with a current contract in your regions matches "{text}"'
+            )
 
     def _post_clean(self) -> None:
         super()._post_clean()

@@ -3,7 +3,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from breaches.models import Breach, BreachParty, BreachState, BreachType
-from msp.models import MSP
+from governance_portal.forms import ChooserInput
+from msp.filters import MSPChooserFilter
+from msp.models import LABELLED_NUMBER, normalise_company_number
 
 
 class BreachFilter(django_filters.FilterSet):
@@ -27,15 +29,16 @@ class BreachFilter(django_filters.FilterSet):
         empty_label="Any level",
         method="filter_level",
     )
-    # A text search, not a list: a region works with hundreds of agencies (docs/adr/0010).
+    # A text search, not a list: a region works with hundreds of agencies. With JavaScript it
+    # suggests agencies as a chooser does (docs/adr/0013-choosers.md); part of a name still
+    # finds every agency it matches.
     agency = django_filters.CharFilter(
         label="Agency",
         help_text="Name or Companies House number",
         method="filter_agency",
+        widget=ChooserInput(source="msp:agency_choices"),
     )
-    msp = django_filters.ModelChoiceFilter(
-        queryset=MSP.objects.all(), label="MSP", empty_label="Any MSP", method="filter_msp"
-    )
+    msp = MSPChooserFilter(label="MSP", method="filter_msp")
     overdue = django_filters.ChoiceFilter(
         choices=[("yes", "Overdue only")],
         label="Overdue",
@@ -70,9 +73,10 @@ class BreachFilter(django_filters.FilterSet):
             "occurred_to",
         ]
 
-    def __init__(self, *args, local_authorities, **kwargs) -> None:
+    def __init__(self, *args, local_authorities, msps, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["local_authority"].queryset = local_authorities
+        self.filters["msp"].queryset = msps
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value.strip()))
@@ -85,10 +89,15 @@ class BreachFilter(django_filters.FilterSet):
 
     def filter_agency(self, queryset, name, value):
         value = value.strip()
-        named = BreachParty.objects.filter(
-            Q(agency__name__icontains=value)
-            | Q(agency__company_number__iexact=value.replace(" ", ""))
-        )
+        labelled = LABELLED_NUMBER.match(value)  # a suggestion picked: "Name (01234567)"
+        if labelled:
+            number = normalise_company_number(labelled["number"])
+            named = BreachParty.objects.filter(agency__company_number=number)
+        else:
+            named = BreachParty.objects.filter(
+                Q(agency__name__icontains=value)
+                | Q(agency__company_number__iexact=value.replace(" ", ""))
+            )
         return queryset.filter(pk__in=named.values("breach_id"))
 
     def filter_msp(self, queryset, name, value):

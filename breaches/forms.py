@@ -7,7 +7,9 @@ from breaches.workflow import Action
 from governance_portal.forms import GovukDateField, GovukForm
 from governance_portal.uploads import UploadField
 from mou.models import EngagementType, JobType, LocalAuthority, MOURule
-from msp.models import MSP, Agency
+from msp.forms import AgencyChooserField, MSPChooserField
+from msp.models import Agency
+from msp.permissions import msps_visible_to
 
 EVIDENCE_KINDS = ["pdf", "png", "jpeg", "docx", "xlsx", "csv"]
 
@@ -34,12 +36,8 @@ class LogBreachForm(GovukForm):
         label="Local authority concerned",
         empty_label="None",
     )
-    agency = forms.ModelChoiceField(
-        queryset=Agency.objects.all(), required=False, label="Agency concerned", empty_label="None"
-    )
-    msp = forms.ModelChoiceField(
-        queryset=MSP.objects.all(), required=False, label="MSP concerned", empty_label="None"
-    )
+    agency = AgencyChooserField(required=False, label="Agency concerned (optional)")
+    msp = MSPChooserField(required=False, label="MSP concerned (optional)")
     description = forms.CharField(
         label="What happened",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -76,8 +74,10 @@ class LogBreachForm(GovukForm):
         required=False, label="Log it anyway: the exception does not cover this breach"
     )
 
-    def __init__(self, *args, regions, **kwargs) -> None:
+    def __init__(self, *args, regions, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.visible_to(user)
+        self.fields["msp"].queryset = msps_visible_to(user)
         rules = (
             MOURule.objects.filter(
                 version__mou__region__in=regions, version__status__in=["active", "superseded"]

@@ -31,6 +31,7 @@ from governance_portal.forms import add_service_errors
 from governance_portal.uploads import upload_response
 from governance_portal.working_days import working_days_between
 from mou.models import LocalAuthority
+from msp.permissions import msps_visible_to
 
 
 def _new_breach(data: dict) -> services.NewBreach:
@@ -68,7 +69,9 @@ def log_breach(request: HttpRequest) -> HttpResponse:
     regions = loggable_regions(request.user)
     if not regions.exists():
         raise PermissionDenied
-    form = LogBreachForm(request.POST or None, request.FILES or None, regions=regions)
+    form = LogBreachForm(
+        request.POST or None, request.FILES or None, regions=regions, user=request.user
+    )
     covering = None
     if form.is_valid():
         covering = _covering_exception(form.cleaned_data)
@@ -126,6 +129,7 @@ class BreachListView(SingleTableMixin, FilterView):
         return {
             **super().get_filterset_kwargs(filterset_class),
             "local_authorities": _visible_las(self.request),
+            "msps": msps_visible_to(self.request.user),
         }
 
     def get_context_data(self, **kwargs):
@@ -140,7 +144,10 @@ class BreachListView(SingleTableMixin, FilterView):
 def breach_export(request: HttpRequest) -> HttpResponse:
     """Exactly the filtered rows the person may see, as CSV."""
     breaches = BreachFilter(
-        request.GET, queryset=_list_queryset(request), local_authorities=_visible_las(request)
+        request.GET,
+        queryset=_list_queryset(request),
+        local_authorities=_visible_las(request),
+        msps=msps_visible_to(request.user),
     ).qs
     header = ["Reference", "Type", "Against", "Happened", "Reported", "State", "Due"]
     rows = [

@@ -4,7 +4,9 @@ from django import forms
 
 from governance_portal.forms import GovukDateField, GovukForm
 from mou.models import EngagementType, JobType
-from msp.models import MSP, Agency
+from msp.forms import AgencyChooserField, MSPChooserField
+from msp.models import Agency
+from msp.permissions import msps_visible_to
 
 
 class RequestForm(GovukForm):
@@ -17,18 +19,8 @@ class RequestForm(GovukForm):
     engagement_type = forms.ChoiceField(
         label="Engagement type", choices=EngagementType.choices, widget=forms.RadioSelect
     )
-    agency = forms.ModelChoiceField(
-        queryset=Agency.objects.all(),
-        label="Agency",
-        empty_label="Choose the agency",
-        error_messages={"required": "Choose the agency"},
-    )
-    msp = forms.ModelChoiceField(
-        queryset=MSP.objects.all(),
-        label="MSP (if the engagement is through one)",
-        required=False,
-        empty_label="No MSP",
-    )
+    agency = AgencyChooserField(label="Agency", error_messages={"required": "Enter the agency"})
+    msp = MSPChooserField(label="MSP (if the engagement is through one)", required=False)
     engagement_reference = forms.CharField(
         label="Engagement reference",
         max_length=40,
@@ -64,9 +56,11 @@ class RequestForm(GovukForm):
         error_messages={"required": "Enter the exit plan"},
     )
 
-    def __init__(self, *args, local_authorities, **kwargs) -> None:
+    def __init__(self, *args, local_authorities, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].queryset = local_authorities
+        self.fields["agency"].queryset = Agency.objects.visible_to(user)
+        self.fields["msp"].queryset = msps_visible_to(user)
         self.fields["rate"].widget.attrs.update(
             {"class": "govuk-input--width-5", "inputmode": "decimal"}
         )

@@ -151,7 +151,12 @@ def request_new(request: HttpRequest, renew_pk: int | None = None) -> HttpRespon
             )
         }
         initial["local_authority"] = renewal_of.local_authority_id
-    form = RequestForm(request.POST or None, initial=initial, local_authorities=local_authorities)
+    form = RequestForm(
+        request.POST or None,
+        initial=initial,
+        local_authorities=local_authorities,
+        user=request.user,
+    )
     if form.is_valid():
         try:
             exception = services.exception_request(

@@ -6,8 +6,3 @@ class GovernancePortalConfig(AppConfig):
 
     name = "governance_portal"
     verbose_name = "Portal"
-
-    def ready(self) -> None:
-        from governance_portal.tables import remember_signatures
-
-        remember_signatures()

@@ -8,17 +8,21 @@ error ids `<id>_helptext` and `<id>_error`), which our templates use.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.urls import reverse
 
 # widget_type (BoundField.widget_type) -> the GOV.UK class of the input itself
 WIDGET_CLASSES: dict[str, str] = {
     **dict.fromkeys(
         ["text", "email", "password", "number", "url", "tel", "date", "search"], "govuk-input"
     ),
+    "chooser": "govuk-input",  # ChooserInput, a text input
     "select": "govuk-select",
     "textarea": "govuk-textarea",
     "radioselect": "govuk-radios__input",
@@ -195,3 +199,109 @@ def add_service_errors(
             form.add_error(target if target in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class ChooserInput(forms.TextInput):
+    """A text input that static/js/app.js turns into GOV.UK's accessible autocomplete over the
+    JSON endpoint named by `source` (docs/adr/0013-choosers.md). Without JavaScript it stays a
+    text input, resolved on the server by ChooserField."""
+
+    def __init__(self, source: str, attrs=None) -> None:
+        self.source = source
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-chooser-source"] = reverse(self.source)
+        return context
+
+
+class ChooserField(forms.Field):
+    """One record typed by name or by number, for lists too long for a select.
+
+    `queryset` is the records the person may choose (a queryset, or a callable returning one, so
+    a form can scope it to the person); `exact(queryset, text)` and `partial(queryset, text)`
+    narrow it to the records the text names exactly (a whole name, a number) and in part (a
+    piece of a name), by default the queryset's own `named_exactly` and `named_partly`;
+    `describe(record)` is how a record is written in the input and in messages, by default its
+    `chooser_label`. So a form in a lower app can offer a higher app's records without
+    importing it. One exact match is taken, then one partial match; several give an error listing
+    up to ten, so the person can type more of the name or the number; none gives an error.
+    """
+
+    widget = ChooserInput
+    SHOWN = 10
+    default_error_messages = {
+        "none": 'No {noun} matches "{text}". Check the spelling, or enter its Companies House number',
+        "several": '{count} {nouns} match "{text}": {names}. Enter more of the name, or the '
+        "Companies House number",
+        "too_many": 'More than {shown} {nouns} match "{text}", including {names}. Enter more of '
+        "the name, or the Companies House number",
+    }
+
+    def __init__(
+        self,
+        *,
+        queryset,
+        exact: Callable | None = None,
+        partial: Callable | None = None,
+        describe: Callable | None = None,
+        source: str,
+        noun: str,
+        nouns: str | None = None,
+        **kwargs,
+    ) -> None:
+        self.queryset = queryset
+        self.exact = exact or (lambda queryset, text: queryset.named_exactly(text))
+        self.partial = partial or (lambda queryset, text: queryset.named_partly(text))
+        self.describe = describe or (lambda record: getattr(record, "chooser_label", str(record)))
+        self.noun, self.nouns = noun, nouns or f"{noun}s"
+        kwargs.setdefault("widget", ChooserInput(source=source))
+        super().__init__(**kwargs)
+
+    def choosable(self):
+        return self.queryset() if callable(self.queryset) else self.queryset
+
+    def prepare_value(self, value):
+        """A record (or its primary key, as in `initial`) is shown as the person would type it."""
+        if isinstance(value, models.Model):
+            return self.describe(value)
+        if isinstance(value, int):
+            record = self.choosable().filter(pk=value).first()
+            return self.describe(record) if record is not None else ""
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, models.Model):
+            return value
+        # Whitespace runs as one space; NUL, which PostgreSQL refuses in a query, as nothing.
+        text = " ".join(str(value or "").replace("\x00", "").split())[:200]
+        if not text:
+            return None
+        choosable = self.choosable()
+        for narrow in (self.exact, self.partial):
+            found = list(narrow(choosable, text)[: self.SHOWN + 1])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise self._several(found, _quoted(text))
+        message = self.error_messages["none"].format(noun=self.noun, text=_quoted(text))
+        raise ValidationError(message, code="none")
+
+    def _several(self, found: list, text: str) -> ValidationError:
+        """The error for several matches, naming up to SHOWN of them."""
+        names = "; ".join(self.describe(record) for record in found[: self.SHOWN])
+        if len(found) > self.SHOWN:
+            message = self.error_messages["too_many"].format(
+                shown=self.SHOWN, nouns=self.nouns, text=text, names=names
+            )
+            return ValidationError(message, code="too_many")
+        message = self.error_messages["several"].format(
+            count=len(found), nouns=self.nouns, text=text, names=names
+        )
+        return ValidationError(message, code="several")
+
+
+def _quoted(text: str) -> str:
+    """What the person typed, as repeated in a message: long text is cut short."""
+    return text if len(text) <= 60 else text[:60] + "…"

@@ -1,7 +1,26 @@
 import django_filters
 from django.db.models import Q
 
-from msp.models import MSP, Agency, StandingStatus, Tier
+from msp.forms import MSPChooserField
+from msp.models import Agency, StandingStatus, Tier
+
+
+class MSPChooserFilter(django_filters.Filter):
+    """An MSP typed by name or Companies House number (msp.forms.MSPChooserField); the FilterSet
+    sets `queryset` to the MSPs the person sees."""
+
+    field_class = MSPChooserField
+
+    def __init__(self, *args, queryset=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self.extra["queryset"] = self.queryset
+            self.extra.setdefault("help_text", "Name or Companies House number")
+        return super().field
 
 
 class AgencyFilter(django_filters.FilterSet):
@@ -19,9 +38,7 @@ class AgencyFilter(django_filters.FilterSet):
         empty_label="Any standing",
         method="filter_standing",
     )
-    msp = django_filters.ModelChoiceFilter(
-        queryset=MSP.objects.all(), label="MSP", empty_label="Any MSP", method="filter_msp"
-    )
+    msp = MSPChooserFilter(label="MSP", method="filter_msp")
     tier = django_filters.ChoiceFilter(
         choices=[(str(value), label) for value, label in Tier.choices],
         label="Tier",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from governance_portal.forms import GovukDateField, GovukForm, GovukModelForm
+from governance_portal.forms import ChooserField, GovukDateField, GovukForm, GovukModelForm
 from mou.models import Region
 from msp.models import (
     MSP,
@@ -17,6 +17,36 @@ from msp.models import (
 )
 
 COMPANY_NUMBER_HELP = "8 characters, like 01234567 or SC123456"
+CHOOSER_HELP = "Start typing the name, or enter the Companies House number"
+
+
+class AgencyChooserField(ChooserField):
+    """An agency typed by name or Companies House number, with suggestions from
+    msp:agency_choices (the agencies the person sees). Forms narrow `queryset` to the person's
+    scope."""
+
+    def __init__(self, *, queryset=Agency.objects.all, **kwargs) -> None:
+        kwargs.setdefault("help_text", CHOOSER_HELP)
+        super().__init__(
+            queryset=queryset,
+            source="msp:agency_choices",
+            noun="agency",
+            nouns="agencies",
+            **kwargs,
+        )
+
+
+class MSPChooserField(ChooserField):
+    """An MSP typed by name or Companies House number, with suggestions from msp:msp_choices."""
+
+    def __init__(self, *, queryset=MSP.objects.all, **kwargs) -> None:
+        kwargs.setdefault("help_text", CHOOSER_HELP)
+        super().__init__(
+            queryset=queryset,
+            source="msp:msp_choices",
+            noun="MSP",
+            **kwargs,
+        )
 
 
 class CompanyNumberMixin:
@@ -91,6 +121,7 @@ class ContractForm(GovukModelForm):
 
 
 class ChainMembershipForm(GovukModelForm):
+    agency = AgencyChooserField(label="Agency")
     from_date = GovukDateField(label="In the chain from")
     to_date = GovukDateField(
         label="Until", required=False, help_text="Leave empty while it continues"
@@ -100,11 +131,7 @@ class ChainMembershipForm(GovukModelForm):
         model = ChainMembership
         fields = ["agency", "tier", "from_date", "to_date"]
         widgets = {"tier": forms.RadioSelect}
-        labels = {"agency": "Agency", "tier": "Tier"}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].empty_label = "Choose an agency"
+        labels = {"tier": "Tier"}
 
     def clean(self):
         cleaned = super().clean()

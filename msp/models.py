@@ -41,7 +41,52 @@ def validate_company_number(value: str) -> None:
         )
 
 
-class MSPQuerySet(models.QuerySet["MSP"]):
+# "Name (01234567)", as supplier_label writes a supplier in a chooser.
+LABELLED_NUMBER = re.compile(r"^.*\((?P<number>[A-Za-z0-9 ]{1,10})\)$")
+
+
+def supplier_label(supplier) -> str:
+    """An MSP or agency as a chooser shows it: the name, and the number that tells namesakes
+    apart."""
+    if supplier.company_number:
+        return f"{supplier.name} ({supplier.company_number})"
+    return supplier.name
+
+
+class SupplierQuerySet(models.QuerySet):
+    """What the MSP and agency choosers ask (governance_portal.forms.ChooserField and the JSON
+    endpoints in msp.views): records by whole name or Companies House number, or by part of the
+    name."""
+
+    def named_exactly(self, text: str):
+        """The whole name, the number (leading zeros optional), or both as supplier_label writes
+        them."""
+        labelled = LABELLED_NUMBER.match(text)
+        if labelled:
+            return self.filter(company_number=normalise_company_number(labelled["number"]))
+        return self.filter(
+            Q(name__iexact=text.strip()) | Q(company_number=normalise_company_number(text))
+        ).order_by("name")
+
+    def named_partly(self, text: str):
+        return self.filter(name__icontains=text.strip()).order_by("name")
+
+    def search(self, text: str):
+        """Suggestions as someone types: part of the name or the start of the number, names that
+        start with the text first."""
+        text = text.strip()
+        number = re.sub(r"\s+", "", text).upper()
+        matches = Q(name__icontains=text) | Q(company_number=normalise_company_number(text))
+        if number:
+            matches |= Q(company_number__startswith=number)
+        return (
+            self.filter(matches)
+            .alias(starts=models.Case(models.When(name__istartswith=text, then=0), default=1))
+            .order_by("starts", "name")
+        )
+
+
+class MSPQuerySet(SupplierQuerySet):
     def operating_in(self, region_ids: Iterable[int], *, on: datetime.date | None = None):
         """MSPs with a contract in force on `on` (today by default) with an LA in these regions."""
         contracts = MSPContract.objects.current(on=on).filter(
@@ -85,6 +130,10 @@ class MSP(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("msp:msp_detail", kwargs={"pk": self.pk})
+
+    @property
+    def chooser_label(self) -> str:
+        return supplier_label(self)
 
 
 class ValueBand(models.TextChoices):
@@ -132,7 +181,7 @@ class MSPContract(models.Model):
         return f"{self.msp} with {self.local_authority}"
 
 
-class AgencyQuerySet(models.QuerySet["Agency"]):
+class AgencyQuerySet(SupplierQuerySet):
     def visible_to(self, user) -> AgencyQuerySet:
         """Agencies are national records; an MSP contact sees only the agencies in their MSPs'
         chains today (a breach against an agency follows the chain on its own date instead)."""
@@ -173,6 +222,10 @@ class Agency(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("msp:agency_detail", kwargs={"pk": self.pk})
+
+    @property
+    def chooser_label(self) -> str:
+        return supplier_label(self)
 
 
 class Tier(models.IntegerChoices):

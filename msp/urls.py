@@ -5,6 +5,7 @@ from msp import views
 app_name = "msp"
 urlpatterns = [
     path("msps/", views.msp_list, name="msp_list"),
+    path("msps/choices.json", views.msp_choices, name="msp_choices"),
     path("msps/new/", views.msp_edit, name="msp_create"),
     path("msps/<int:pk>/", views.msp_detail, name="msp_detail"),
     path("msps/<int:pk>/edit/", views.msp_edit, name="msp_edit"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("msps/<int:pk>/reviews/new/", views.review_add, {"subject": "msp"}, name="msp_review_add"),
     path("agencies/", views.AgencyListView.as_view(), name="agency_list"),
     path("agencies/export.csv", views.agency_export, name="agency_export"),
+    path("agencies/choices.json", views.agency_choices, name="agency_choices"),
     path("agencies/new/", views.agency_edit, name="agency_create"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),

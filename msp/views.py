@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
@@ -35,6 +35,7 @@ from msp.models import (
     RelationshipReview,
     ReviewAction,
     StandingStatus,
+    supplier_label,
 )
 from msp.permissions import (
     can_edit_suppliers,
@@ -59,6 +60,39 @@ def _open_actions(reviews) -> list[ReviewAction]:
         .select_related("review__region")
         .order_by("due_on")
     )
+
+
+# The choosers' suggestions (docs/adr/0013-choosers.md): at most CHOICES_SHOWN of the suppliers
+# the person sees, by part of the name or the start of the Companies House number.
+
+CHOICES_SHOWN = 20
+
+
+def _choices(suppliers, request: HttpRequest) -> JsonResponse:
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    found = suppliers.search(text)[:CHOICES_SHOWN] if text else []
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "label": supplier_label(s),
+                    "name": s.name,
+                    "company_number": s.company_number or "",
+                }
+                for s in found
+            ]
+        }
+    )
+
+
+@require_GET
+def agency_choices(request: HttpRequest) -> JsonResponse:
+    return _choices(Agency.objects.visible_to(request.user), request)
+
+
+@require_GET
+def msp_choices(request: HttpRequest) -> JsonResponse:
+    return _choices(msps_visible_to(request.user), request)
 
 
 # MSPs.

@@ -314,7 +314,7 @@ def test_a_covering_cap_exception_is_flagged_before_submission(
         "breach_type": "rate_above_cap",
         "rule": london_mou.rules.get(kind="notice_weeks").pk,
         "local_authority": local_authority("202").pk,
-        "agency": agency.pk,
+        "agency": agency.company_number,
         "description": "Paid above cap",
         "rate_paid": "44.50",
         "job_type": "social_worker",
@@ -402,7 +402,7 @@ def test_the_list_filters_by_level_agency_msp_and_overdue(client, london_mou, re
     assert shown(agency=agency.name[2:-2].upper()) == [late.reference]
     assert shown(agency=f" {agency.company_number} ") == [late.reference]
     assert shown(agency="No such agency") == []
-    assert shown(msp=msp.pk) == [other.reference]
+    assert shown(msp=msp.name) == [other.reference]
     assert shown(overdue="yes") == [late.reference]
     assert shown(q=other.reference.lower()) == [other.reference]
 

@@ -201,7 +201,7 @@ def test_a_party_msp_must_have_served_the_region_on_the_day(client, cast):
             "occurred_on_year": "2026",
             "breach_type": "notice",
             "rule": rule.pk,
-            "msp": cast["msp_b"].pk,
+            "msp": cast["msp_b"].name,
             "description": "Headhunted a Camden worker",
         },
     )

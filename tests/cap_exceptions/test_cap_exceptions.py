@@ -337,7 +337,7 @@ def test_the_request_form_explains_bad_input_and_loses_nothing(
             "local_authority": local_authority("202").pk,
             "job_type": "team_manager",
             "engagement_type": "limited_company_umbrella",
-            "agency": agency.pk,
+            "agency": agency.name,
             "engagement_reference": "CAM-1",
             "rate": "39.00",
             "reason": "r",

@@ -11,7 +11,14 @@ from accounts.roles import Role
 from breaches.models import Breach
 from breaches.workflow import breach_act
 from tests.e2e.conftest import assert_accessible
-from tests.factories import local_authority, logged_breach, mou_version, person_with_role, region
+from tests.factories import (
+    AgencyFactory,
+    local_authority,
+    logged_breach,
+    mou_version,
+    person_with_role,
+    region,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,4 +111,55 @@ def test_an_overdue_breach_is_escalated_by_the_command_and_reaches_the_dcs_home_
     page.get_by_role("link", name=breach.reference).click()
     expect(page.locator("#events")).to_contain_text("Escalated automatically: the deadline passed")
     expect(page.get_by_role("button", name="Resolve")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_regional_lead_picks_an_agency_from_the_suggestions_and_logs_a_breach(
+    live_server, signed_in_page
+):
+    mou_version("LDN")
+    riverside = AgencyFactory(name="Riverside Social Care Ltd", company_number="01234567")
+    AgencyFactory(name="Riverbank Staffing Ltd", company_number="07654321")
+    AgencyFactory.create_batch(30)  # more agencies than a page should ever list
+    lead = person_with_role(Role.REGIONAL_LEAD, region=region("LDN"))
+
+    page = signed_in_page(person=lead)
+    page.goto(f"{live_server.url}/breaches/new/")
+    expect(page.locator("select#id_agency")).to_have_count(0)
+    page.locator("#id_occurred_on_0").fill("2")
+    page.locator("#id_occurred_on_1").fill("3")
+    page.locator("#id_occurred_on_2").fill("2026")
+    page.get_by_label("Type of breach").select_option(label="Notice period not kept")
+    page.get_by_label("Rule breached").select_option(label="Notice period")
+    agency = page.get_by_label("Agency concerned (optional)")
+    agency.press_sequentially("river")
+    suggestions = page.get_by_role("listbox").get_by_role("option")
+    expect(suggestions).to_have_count(2)
+    expect(suggestions.first).to_have_text("Riverbank Staffing Ltd (07654321)")
+    assert_accessible(page)  # with the suggestions open
+    suggestions.filter(has_text="Riverside Social Care Ltd (01234567)").click()
+    expect(agency).to_have_value("Riverside Social Care Ltd (01234567)")
+    page.get_by_label("What happened").fill("Advertised a Camden post above the cap.")
+    page.get_by_role("button", name="Log breach").click()
+    expect(page.get_by_role("heading", name="Breach LDN-")).to_be_visible()
+    assert_accessible(page)
+    assert Breach.objects.get().parties.get(agency__isnull=False).agency == riverside
+
+
+def test_without_a_pick_the_typed_name_is_resolved_and_ambiguity_explained(
+    live_server, signed_in_page
+):
+    mou_version("LDN")
+    AgencyFactory(name="Riverside Social Care Ltd", company_number="01234567")
+    AgencyFactory(name="Riverbank Staffing Ltd", company_number="07654321")
+    page = signed_in_page(person=person_with_role(Role.REGIONAL_LEAD, region=region("LDN")))
+    page.goto(f"{live_server.url}/breaches/new/")
+    page.get_by_label("Agency concerned (optional)").fill("river")
+    page.get_by_label("What happened").fill("Kept typing without picking.")
+    page.get_by_role("button", name="Log breach").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        'agencies match "river": Riverbank Staffing Ltd (07654321); Riverside Social Care Ltd'
+    )
+    expect(page.get_by_label("What happened")).to_have_value("Kept typing without picking.")
+    expect(page.get_by_label("Agency concerned (optional)")).to_have_value("river")
     assert_accessible(page)

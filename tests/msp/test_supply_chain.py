@@ -298,12 +298,12 @@ def test_the_agency_list_filters_and_exports_what_it_shows(
         actor=regional_lead,
     )
     client.force_login(regional_lead)
-    query = {"standing": "warned", "msp": msp.pk, "tier": "2"}
+    query = {"standing": "warned", "msp": msp.name, "tier": "2"}
     names = [a.name for a in client.get(_url("agency_list"), query).context["table"].data]
     assert names == ["Warned Ltd"]
     active = [
         a.name
-        for a in client.get(_url("agency_list"), {"standing": "active", "msp": msp.pk})
+        for a in client.get(_url("agency_list"), {"standing": "active", "msp": msp.name})
         .context["table"]
         .data
     ]
