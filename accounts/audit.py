@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.models import AccountEvent, AccountEventKind, User
-from governance_portal.security import client_ip
+from kernel.security import client_ip
 
 
 def account_event_record(

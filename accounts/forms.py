@@ -8,7 +8,7 @@ from accounts.models import Membership, User
 from accounts.permissions import membership_within_scope
 from accounts.roles import ROLE_SCOPE_KINDS, Capability, Role, ScopeKind
 from accounts.scope import access_for, suppliers
-from governance_portal.forms import ChooserField, GovukFormMixin, GovukModelForm
+from kernel.forms import ChooserField, GovukFormMixin, GovukModelForm
 from mou.models import LocalAuthority, Region
 
 

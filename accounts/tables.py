@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
-from governance_portal.tables import LINK_ATTRS
+from kernel.tables import LINK_ATTRS
 
 
 class PersonTable(tables.Table):

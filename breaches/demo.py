@@ -22,7 +22,7 @@ from breaches.models import (
     ReferenceCounter,
 )
 from breaches.workflow import breach_act
-from governance_portal.working_days import add_working_days, working_days_between
+from kernel.working_days import add_working_days, working_days_between
 from mou.models import MOUVersion, Region
 from msp.models import Agency
 

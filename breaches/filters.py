@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from breaches.models import Breach, BreachParty, BreachState, BreachType
-from governance_portal.forms import ChooserInput
+from kernel.forms import ChooserInput
 from msp.filters import MSPChooserFilter
 from msp.models import LABELLED_NUMBER, normalise_company_number
 

@@ -4,8 +4,8 @@ from django import forms
 
 from breaches.models import BreachType, Outcome, OutcomeAction
 from breaches.workflow import Action
-from governance_portal.forms import GovukDateField, GovukForm
-from governance_portal.uploads import UploadField
+from kernel.forms import GovukDateField, GovukForm
+from kernel.uploads import UploadField
 from mou.models import EngagementType, JobType, LocalAuthority, MOURule
 from msp.forms import AgencyChooserField, MSPChooserField
 from msp.models import Agency

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from governance_portal.uploads import private_storage, upload_path
+from kernel.uploads import private_storage, upload_path
 from mou.models import EngagementType, JobType
 
 

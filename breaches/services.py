@@ -25,8 +25,8 @@ from breaches.models import (
 )
 from breaches.notifications import notify
 from breaches.permissions import can_log_in_region, can_see
-from governance_portal.uploads import safe_download_name
-from governance_portal.working_days import add_working_days
+from kernel.uploads import safe_download_name
+from kernel.working_days import add_working_days
 from mou.models import LocalAuthority, MOURule, MOUVersion, PriceCap
 from msp.models import MSPContract
 

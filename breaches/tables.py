@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from breaches.models import Breach
-from governance_portal.tables import DateColumn
+from kernel.tables import DateColumn
 
 TAG_COLOURS = {
     "reported": "yellow",

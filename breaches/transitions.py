@@ -5,7 +5,7 @@ reads or writes the database, so the workflow (breaches/workflow.py) and the ben
 
 A level is anything with `pk`, `order`, `name`, `responsible` and `deadline_working_days`: an
 `EscalationLevel` in the workflow, a `Rung` in the benchmark. Working days come from `days`
-(governance_portal.working_days unless a faster table with the same answers is passed).
+(kernel.working_days unless a faster table with the same answers is passed).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, Protocol
 
-from governance_portal.working_days import add_working_days, working_days_between
+from kernel.working_days import add_working_days, working_days_between
 from mou.models import Responsible
 
 REPLY_WORKING_DAYS = 10
@@ -29,7 +29,7 @@ class Days(Protocol):
 
 
 class _Calendar:
-    """governance_portal.working_days as a `Days`."""
+    """kernel.working_days as a `Days`."""
 
     @staticmethod
     def add(start: datetime.date, days: int) -> datetime.date:

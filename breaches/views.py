@@ -26,10 +26,10 @@ from breaches.permissions import (
 from breaches.tables import BreachTable, state_tag
 from breaches.workflow import ACTIONS, allowed_actions
 from cap_exceptions.models import CapException
-from governance_portal.exports import csv_response
-from governance_portal.forms import add_service_errors
-from governance_portal.uploads import upload_response
-from governance_portal.working_days import working_days_between
+from kernel.exports import csv_response
+from kernel.forms import add_service_errors
+from kernel.uploads import upload_response
+from kernel.working_days import working_days_between
 from mou.models import LocalAuthority
 from msp.permissions import msps_visible_to
 

@@ -5,7 +5,7 @@ this table needs an ADR (docs/adr/0009).
 
 The rules for levels and deadlines are pure functions in breaches/transitions.py, shared with the
 benchmark's replay. Working days skip weekends and England and Wales bank holidays
-(governance_portal.working_days).
+(kernel.working_days).
 """
 
 from __future__ import annotations

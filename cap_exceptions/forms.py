@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from governance_portal.forms import GovukDateField, GovukForm
+from kernel.forms import GovukDateField, GovukForm
 from mou.models import EngagementType, JobType
 from msp.forms import AgencyChooserField, MSPChooserField
 from msp.models import Agency

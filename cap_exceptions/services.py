@@ -23,7 +23,7 @@ from cap_exceptions.permissions import (
     is_first_decider,
     needs_second_approval,
 )
-from governance_portal.working_days import add_working_days
+from kernel.working_days import add_working_days
 from mou.models import LocalAuthority, MOUVersion, PriceCap
 
 REMINDER_WORKING_DAYS = 20

@@ -14,8 +14,8 @@ from cap_exceptions.forms import DecisionForm, EndEarlyForm, RequestForm
 from cap_exceptions.models import CapException, ExceptionStatus
 from cap_exceptions.permissions import requestable_local_authorities, require_register
 from cap_exceptions.tables import CapExceptionTable, status_tag
-from governance_portal.exports import csv_response
-from governance_portal.forms import add_service_errors
+from kernel.exports import csv_response
+from kernel.forms import add_service_errors
 from mou.models import LocalAuthority
 
 DETAIL_RELATED = (

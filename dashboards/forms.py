@@ -7,7 +7,7 @@ import datetime
 from django import forms
 
 from dashboards.periods import Period, offered_quarters, parse_quarter, quarter_key, quarter_label
-from governance_portal.forms import GovukForm
+from kernel.forms import GovukForm
 from mou.models import LocalAuthority, Region
 
 

@@ -33,7 +33,7 @@ from dashboards.permissions import (
     require_dashboard,
     sees_national_figures,
 )
-from governance_portal.exports import csv_response
+from kernel.exports import csv_response
 from mou.models import LocalAuthority, Region
 
 # The short tables shown two to a row at the top of a region dashboard.

@@ -94,7 +94,7 @@ TEMPLATES = [
     }
 ]
 # Our GOV.UK form templates live in templates/components/forms (docs/adr/0002-govuk-forms.md).
-FORM_RENDERER = "governance_portal.forms.GovukFormRenderer"
+FORM_RENDERER = "kernel.forms.GovukFormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -223,7 +223,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "governance_portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "kernel.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
 # Sign-in attempts hold every account's address: shown on the person's page, not in the admin.
@@ -233,7 +233,7 @@ AXES_ENABLE_ADMIN = False
 CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
-# Uploads (governance_portal/uploads.py): kept outside static and public media, served only
+# Uploads (kernel/uploads.py): kept outside static and public media, served only
 # through views that check the viewer's scope.
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from governance_portal.forms import GovukDateField, GovukForm, GovukModelForm
-from governance_portal.uploads import UploadField
+from kernel.forms import GovukDateField, GovukForm, GovukModelForm
+from kernel.uploads import UploadField
 from mou.models import (
     RULE_DEFAULTS,
     EscalationLevel,

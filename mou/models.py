@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from governance_portal.uploads import private_storage, upload_path
+from kernel.uploads import private_storage, upload_path
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from governance_portal.uploads import safe_download_name
+from kernel.uploads import safe_download_name
 from mou.models import (
     MOU,
     PUBLISHED,

@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from governance_portal.tables import LINK_ATTRS
+from kernel.tables import LINK_ATTRS
 from mou.models import LocalAuthority
 
 

@@ -10,9 +10,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.forms import ConfirmForm
-from governance_portal.exports import csv_response
-from governance_portal.forms import add_service_errors
-from governance_portal.uploads import upload_response
+from kernel.exports import csv_response
+from kernel.forms import add_service_errors
+from kernel.uploads import upload_response
 from mou import services
 from mou.filters import LocalAuthorityFilter
 from mou.forms import (

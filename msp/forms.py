@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from governance_portal.forms import ChooserField, GovukDateField, GovukForm, GovukModelForm
+from kernel.forms import ChooserField, GovukDateField, GovukForm, GovukModelForm
 from mou.models import Region
 from msp.models import (
     MSP,

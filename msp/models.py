@@ -54,7 +54,7 @@ def supplier_label(supplier) -> str:
 
 
 class SupplierQuerySet(models.QuerySet):
-    """What the MSP and agency choosers ask (governance_portal.forms.ChooserField and the JSON
+    """What the MSP and agency choosers ask (kernel.forms.ChooserField and the JSON
     endpoints in msp.views): records by whole name or Companies House number, or by part of the
     name."""
 

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from governance_portal.tables import LINK_ATTRS
+from kernel.tables import LINK_ATTRS
 from msp.models import Agency, StandingStatus
 
 TAG_COLOURS = {"active": "green", "warned": "yellow", "suspended": "orange", "removed": "red"}

@@ -10,8 +10,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.scope import access_for
-from governance_portal.exports import csv_response
-from governance_portal.forms import add_service_errors
+from kernel.exports import csv_response
+from kernel.forms import add_service_errors
 from mou.models import LocalAuthority, Region
 from msp import services
 from msp.filters import AgencyFilter

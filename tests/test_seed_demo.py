@@ -93,7 +93,7 @@ def test_seed_demo_gives_every_region_two_years_of_resolved_history(settings):
     from django.utils import timezone
 
     from breaches.models import Breach, BreachEvent
-    from governance_portal.working_days import working_days_between
+    from kernel.working_days import working_days_between
     from mou.models import Region
 
     settings.DEBUG = True

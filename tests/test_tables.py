@@ -5,7 +5,7 @@ import datetime
 import django_tables2 as tables
 from django.test import RequestFactory
 
-from governance_portal.tables import DateColumn
+from kernel.tables import DateColumn
 
 
 class _Table(tables.Table):

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import governance_portal.uploads
+import kernel.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             name='BreachEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=governance_portal.uploads.PrivateStorage(), upload_to=governance_portal.uploads.upload_path('breach-evidence'))),
+                ('file', models.FileField(max_length=200, storage=kernel.uploads.PrivateStorage(), upload_to=kernel.uploads.upload_path('breach-evidence'))),
                 ('name', models.CharField(max_length=200)),
                 ('kind', models.CharField(max_length=10)),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),

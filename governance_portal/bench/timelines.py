@@ -49,13 +49,13 @@ from governance_portal.bench.words import (
     RULE_FOR,
     TYPE_WEIGHTS,
 )
-from governance_portal.working_days import is_working_day
+from kernel.working_days import is_working_day
 from mou.models import EngagementType, JobType, LocalAuthority, Responsible
 
 
 class WorkingDays:
     """Working-day arithmetic by table lookup over a fixed range of dates: the answers of
-    governance_portal.working_days (same bank holidays), fast enough for a million events."""
+    kernel.working_days (same bank holidays), fast enough for a million events."""
 
     def __init__(self, first: datetime.date, last: datetime.date) -> None:
         self.first = first

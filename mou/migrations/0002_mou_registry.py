@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import governance_portal.uploads
+import kernel.uploads
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('effective_to', models.DateField(blank=True, help_text='Set when a later version is published', null=True, verbose_name='Ends on')),
                 ('review_due', models.DateField(verbose_name='Annual review due')),
                 ('summary_of_changes', models.TextField(blank=True)),
-                ('document', models.FileField(blank=True, max_length=200, storage=governance_portal.uploads.PrivateStorage(), upload_to=governance_portal.uploads.upload_path('mou-documents'))),
+                ('document', models.FileField(blank=True, max_length=200, storage=kernel.uploads.PrivateStorage(), upload_to=kernel.uploads.upload_path('mou-documents'))),
                 ('document_name', models.CharField(blank=True, max_length=200)),
                 ('document_kind', models.CharField(blank=True, max_length=10)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -263,7 +263,7 @@ class Migration(migrations.Migration):
                 ('signed_on', models.DateField(blank=True, null=True)),
                 ('signed_by_name', models.CharField(blank=True, max_length=150, verbose_name='Signed by')),
                 ('signed_by_role', models.CharField(blank=True, help_text="For example Director of children's services", max_length=150, verbose_name='Their role')),
-                ('evidence', models.FileField(blank=True, max_length=200, storage=governance_portal.uploads.PrivateStorage(), upload_to=governance_portal.uploads.upload_path('signatory-evidence'))),
+                ('evidence', models.FileField(blank=True, max_length=200, storage=kernel.uploads.PrivateStorage(), upload_to=kernel.uploads.upload_path('signatory-evidence'))),
                 ('evidence_name', models.CharField(blank=True, max_length=200)),
                 ('evidence_kind', models.CharField(blank=True, max_length=10)),
                 ('withdrawn_on', models.DateField(blank=True, null=True)),

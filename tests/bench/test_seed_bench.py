@@ -28,7 +28,7 @@ from governance_portal.bench.shape import (
     rich_breach_count,
 )
 from governance_portal.bench.timelines import SAVED_EVENTS, WorkingDays
-from governance_portal.working_days import add_working_days, working_days_between
+from kernel.working_days import add_working_days, working_days_between
 from mou.models import LocalAuthority, MOUVersion, Signatory, SignatoryStatus, VersionStatus
 from tests.factories import local_authority, logged_breach
 

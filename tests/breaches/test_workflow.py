@@ -14,7 +14,7 @@ from django.utils import timezone
 from breaches.models import Breach, BreachState, EventKind
 from breaches.workflow import ACTIONS, StaleBreach, breach_act
 from dashboards.cache import new_token
-from governance_portal.working_days import add_working_days, is_working_day, working_days_between
+from kernel.working_days import add_working_days, is_working_day, working_days_between
 from tests.factories import AgencyFactory, local_authority, logged_breach, mou_version
 
 pytestmark = pytest.mark.django_db

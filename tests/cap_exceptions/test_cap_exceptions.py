@@ -17,7 +17,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from cap_exceptions import services
 from cap_exceptions.models import CapException, EventKind, ExceptionStatus
-from governance_portal.working_days import add_working_days, is_working_day, working_days_between
+from kernel.working_days import add_working_days, is_working_day, working_days_between
 from mou import services as mou_services
 from mou.models import EngagementType, JobType, PriceCap, SecondApprover
 from tests.factories import AgencyFactory, local_authority, mou_version, person_with_role

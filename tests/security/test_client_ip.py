@@ -3,7 +3,7 @@ import ipaddress
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance_portal.security import client_address
+from kernel.security import client_address
 
 PROXIES = ("10.0.0.0/8",)
 

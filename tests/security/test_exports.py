@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from governance_portal.exports import FORMULA_PREFIXES, csv_response, escape_cell, xlsx_response
+from kernel.exports import FORMULA_PREFIXES, csv_response, escape_cell, xlsx_response
 
 
 @given(st.text())

@@ -67,7 +67,7 @@ def test_the_date_input_gives_a_date_or_a_clear_message(day, month, year):
 
     from django.core.exceptions import ValidationError
 
-    from governance_portal.forms import GovukDateField
+    from kernel.forms import GovukDateField
 
     field = GovukDateField(label="Date signed", required=False)
     try:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from governance_portal.uploads import (
+from kernel.uploads import (
     FILE_KINDS,
     UploadField,
     detect_kind,

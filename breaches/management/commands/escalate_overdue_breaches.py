@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from breaches.workflow import escalate_overdue
-from governance_portal.scheduled import add_schedule_arguments, as_of_date
+from kernel.scheduled import add_schedule_arguments, as_of_date
 
 
 class Command(BaseCommand):
