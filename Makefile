@@ -31,7 +31,7 @@ run: $(VENV)/.installed-runtime
 
 ## test: the whole suite (SQLite unless DATABASE_URL points at PostgreSQL)
 test: $(VENV)/.installed-dev
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET_KEY)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	BENCH=1 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET_KEY)} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff's checks and formatting
 lint: $(VENV)/.installed-dev

@@ -1,7 +1,7 @@
 """The workflow's rules for levels and deadlines, as pure functions: each takes a breach's clock
 (the fields the rules change), the ladder and the day, and returns the new clock. Nothing here
 reads or writes the database, so the workflow (breaches/workflow.py) and the benchmark's replay
-(governance_portal/bench/timelines.py) both call these, and a rule changed here reaches both.
+(bench/timelines.py) both call these, and a rule changed here reaches both.
 
 A level is anything with `pk`, `order`, `name`, `responsible` and `deadline_working_days`: an
 `EscalationLevel` in the workflow, a `Rung` in the benchmark. Working days come from `days`

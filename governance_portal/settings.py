@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "datasharing",
     "dashboards",
 ]
+# The benchmark's data set and seed_bench (development only): make test and make bench set it.
+if env.bool("BENCH", default=False):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -91,6 +91,7 @@ def prepare_django(database_url: str, static_root: Path) -> dict[str, str]:
         "DJANGO_STATIC_ROOT": str(static_root),
         "DJANGO_SETTINGS_MODULE": "governance_portal.settings",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "BENCH": "1",  # seed_bench lives in the development-only bench app
     }
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -132,8 +133,8 @@ def data_ensure(scale: float) -> dict[str, int]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
+    from bench.shape import BENCH_PEOPLE, breach_count, event_count
     from breaches.models import Breach, BreachEvent
-    from governance_portal.bench.shape import BENCH_PEOPLE, breach_count, event_count
 
     call_command("migrate", interactive=False, verbosity=0)
     breaches = Breach.objects.count()
@@ -183,8 +184,8 @@ def breach_paths(count: int) -> list[str]:
     """Pages of breaches with 20 to 50 timeline events, spread over the data set."""
     from django.db.models import Count
 
+    from bench.shape import RICH_EVENTS
     from breaches.models import Breach
-    from governance_portal.bench.shape import RICH_EVENTS
 
     references = list(
         Breach.objects.annotate(n=Count("events"))
@@ -507,7 +508,7 @@ def span(values: list[int]) -> str:
 
 
 def table(results: list[Page], baseline: Page) -> str:
-    from governance_portal.bench.shape import BENCH_PEOPLE
+    from bench.shape import BENCH_PEOPLE
 
     lines = [
         "| Page | Signed in as | Requests/s | Share of baseline | p50 ms | p95 ms | p95 target "
@@ -621,7 +622,7 @@ def run() -> int:
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
-        from governance_portal.bench.shape import BENCH_PEOPLE
+        from bench.shape import BENCH_PEOPLE
 
         cookies = {key: verified_session(p.email) for key, p in BENCH_PEOPLE.items()}
         results = pages()

@@ -1,4 +1,4 @@
-"""The benchmark's data set (governance_portal/bench): the promised shapes at a tiny scale, records
+"""The benchmark's data set (bench/): the promised shapes at a tiny scale, records
 the portal could have made, and the guard that keeps it out of live databases.
 
 The data set is built once for the module inside a transaction that is rolled back at the end.
@@ -15,10 +15,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from breaches.models import OPEN_STATES, Breach, BreachEvent, BreachState, EventKind
-from cap_exceptions.models import CapException
-from governance_portal.bench import build_bench_data
-from governance_portal.bench.shape import (
+from bench.build import build_bench_data
+from bench.shape import (
     BENCH_PEOPLE,
     PEOPLE,
     RICH_EVENTS,
@@ -27,7 +25,9 @@ from governance_portal.bench.shape import (
     is_bench_database,
     rich_breach_count,
 )
-from governance_portal.bench.timelines import SAVED_EVENTS, WorkingDays
+from bench.timelines import SAVED_EVENTS, WorkingDays
+from breaches.models import OPEN_STATES, Breach, BreachEvent, BreachState, EventKind
+from cap_exceptions.models import CapException
 from kernel.working_days import add_working_days, working_days_between
 from mou.models import LocalAuthority, MOUVersion, Signatory, SignatoryStatus, VersionStatus
 from tests.factories import local_authority, logged_breach

@@ -22,9 +22,7 @@ def test_seed_bench_refuses_a_database_not_named_for_the_benchmark():
 def test_seed_bench_refuses_a_bench_database_that_already_holds_breaches(
     monkeypatch, regional_lead, camden
 ):
-    monkeypatch.setattr(
-        "governance_portal.management.commands.seed_bench.is_bench_database", lambda _: True
-    )
+    monkeypatch.setattr("bench.management.commands.seed_bench.is_bench_database", lambda _: True)
     logged_breach(camden, reporter=regional_lead)
     with pytest.raises(CommandError, match=r"already holds breaches\. Use --reset"):
         call_command("seed_bench", "--scale", "0.01", stdout=StringIO())

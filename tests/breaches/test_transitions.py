@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 
+from bench.timelines import WorkingDays
 from breaches import transitions
 from breaches.forms import ActionForm
 from breaches.transitions import Clock, Rung
 from breaches.workflow import ACTIONS, breach_act
-from governance_portal.bench.timelines import WorkingDays
 from mou.models import Responsible
 from tests.factories import local_authority, logged_breach, mou_version
 

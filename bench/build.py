@@ -20,10 +20,10 @@ from functools import partial
 
 from django.db import transaction
 
+from bench.registry import Registry
+from bench.shape import DEFAULT_SEED
+from bench.timelines import breaches_build
 from breaches.models import Breach
-from governance_portal.bench.registry import Registry
-from governance_portal.bench.shape import DEFAULT_SEED
-from governance_portal.bench.timelines import breaches_build
 
 
 def build_bench_data(

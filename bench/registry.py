@@ -23,11 +23,8 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership, User
 from accounts.roles import TWO_FACTOR_REQUIRED_ROLES, Role
-from breaches.transitions import Rung
-from cap_exceptions.models import CapException, CapExceptionEvent, ExceptionStatus
-from cap_exceptions.models import EventKind as ExceptionEventKind
-from governance_portal.bench.rows import cumulative, stamped, weighted
-from governance_portal.bench.shape import (
+from bench.rows import cumulative, stamped, weighted
+from bench.shape import (
     AGENCIES,
     BENCH_PEOPLE,
     LONDON,
@@ -35,7 +32,7 @@ from governance_portal.bench.shape import (
     PEOPLE,
     YEARS,
 )
-from governance_portal.bench.words import (
+from bench.words import (
     AGENCY_KINDS,
     CAP_RATES,
     FIRST_NAMES,
@@ -43,6 +40,9 @@ from governance_portal.bench.words import (
     MSP_NAMES,
     PLACES,
 )
+from breaches.transitions import Rung
+from cap_exceptions.models import CapException, CapExceptionEvent, ExceptionStatus
+from cap_exceptions.models import EventKind as ExceptionEventKind
 from mou.models import (
     MOU,
     RULE_DEFAULTS,

@@ -18,6 +18,23 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from bench.registry import Registry, VersionFacts
+from bench.rows import cumulative, next_id, rows_write, weighted
+from bench.shape import (
+    LONDON,
+    ONE_DAY,
+    RICH_EVENTS,
+    breach_count,
+    event_count,
+    rich_breach_count,
+)
+from bench.words import (
+    COMMENTS,
+    DESCRIPTIONS,
+    RESOLUTION_NOTES,
+    RULE_FOR,
+    TYPE_WEIGHTS,
+)
 from breaches import transitions
 from breaches.models import (
     Breach,
@@ -32,23 +49,6 @@ from breaches.models import (
 )
 from breaches.services import TRIAGE_WORKING_DAYS
 from breaches.transitions import Clock
-from governance_portal.bench.registry import Registry, VersionFacts
-from governance_portal.bench.rows import cumulative, next_id, rows_write, weighted
-from governance_portal.bench.shape import (
-    LONDON,
-    ONE_DAY,
-    RICH_EVENTS,
-    breach_count,
-    event_count,
-    rich_breach_count,
-)
-from governance_portal.bench.words import (
-    COMMENTS,
-    DESCRIPTIONS,
-    RESOLUTION_NOTES,
-    RULE_FOR,
-    TYPE_WEIGHTS,
-)
 from kernel.working_days import is_working_day
 from mou.models import EngagementType, JobType, LocalAuthority, Responsible
 

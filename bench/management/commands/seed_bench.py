@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from bench.build import build_bench_data
+from bench.shape import BENCH_SUFFIX, DEFAULT_SEED, is_bench_database
 from breaches.models import Breach
 from dashboards.cache import new_token
-from governance_portal.bench import build_bench_data
-from governance_portal.bench.shape import BENCH_SUFFIX, DEFAULT_SEED, is_bench_database
 
 
 class Command(BaseCommand):

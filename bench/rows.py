@@ -34,7 +34,7 @@ def _columns_check(model: type[models.Model], columns: Sequence[str]) -> None:
     if set(columns) != wanted:
         raise RuntimeError(
             f"{model.__name__}: the bench generator fills {sorted(set(columns))}, the model has "
-            f"{sorted(wanted)}. Update governance_portal/bench."
+            f"{sorted(wanted)}. Update bench/."
         )
 
 
