@@ -9,7 +9,6 @@ from accounts.permissions import membership_within_scope
 from accounts.roles import ROLE_SCOPE_KINDS, Capability, Role, ScopeKind
 from accounts.scope import access_for, suppliers
 from kernel.forms import ChooserField, GovukFormMixin, GovukModelForm
-from mou.models import LocalAuthority, Region
 
 
 class LoginForm(GovukFormMixin, auth_forms.AuthenticationForm):
@@ -92,11 +91,16 @@ class MembershipForm(GovukModelForm):
             for role in Role
             if scope.national or ROLE_SCOPE_KINDS[role] != {ScopeKind.NATIONAL}
         ]
-        regions = Region.objects.all()
-        local_authorities = LocalAuthority.objects.select_related("region").order_by(
-            "region__name", "name"
+        # The reference data (mou's Region and LocalAuthority) through the form's own fields.
+        regions = self.fields["region"].queryset
+        local_authorities = (
+            self.fields["local_authority"]
+            .queryset.select_related("region")
+            .order_by("region__name", "name")
         )
-        msps = Membership._meta.get_field("msp").related_model.objects.all()
+        msps = Membership._meta.get_field(
+            "msp"
+        ).related_model.objects.all()  # accounts is below msp
         if not scope.national:
             regions = regions.filter(pk__in=scope.region_ids)
             local_authorities = local_authorities.filter(region_id__in=scope.region_ids)

@@ -10,7 +10,7 @@ from mou.services import reference_data_load
 DEMO_STEPS = [
     "mou.demo.seed",
     "msp.demo.seed",
-    "accounts.demo.seed",
+    "governance_portal.demo.seed",
     "msp.demo.seed_people",
     "cap_exceptions.demo.seed",
     "breaches.demo.seed",
