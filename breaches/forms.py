@@ -8,8 +8,7 @@ from kernel.forms import GovukDateField, GovukForm
 from kernel.uploads import UploadField
 from mou.models import EngagementType, JobType, LocalAuthority, MOURule
 from msp.forms import AgencyChooserField, MSPChooserField
-from msp.models import Agency
-from msp.permissions import msps_visible_to
+from msp.models import MSP, Agency
 
 EVIDENCE_KINDS = ["pdf", "png", "jpeg", "docx", "xlsx", "csv"]
 
@@ -77,7 +76,7 @@ class LogBreachForm(GovukForm):
     def __init__(self, *args, regions, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.visible_to(user)
-        self.fields["msp"].queryset = msps_visible_to(user)
+        self.fields["msp"].queryset = MSP.objects.visible_to(user)
         rules = (
             MOURule.objects.filter(
                 version__mou__region__in=regions, version__status__in=["active", "superseded"]

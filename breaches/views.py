@@ -31,7 +31,7 @@ from kernel.forms import add_service_errors
 from kernel.uploads import upload_response
 from kernel.working_days import working_days_between
 from mou.models import LocalAuthority
-from msp.permissions import msps_visible_to
+from msp.models import MSP
 
 
 def _new_breach(data: dict) -> services.NewBreach:
@@ -129,7 +129,7 @@ class BreachListView(SingleTableMixin, FilterView):
         return {
             **super().get_filterset_kwargs(filterset_class),
             "local_authorities": _visible_las(self.request),
-            "msps": msps_visible_to(self.request.user),
+            "msps": MSP.objects.visible_to(self.request.user),
         }
 
     def get_context_data(self, **kwargs):
@@ -147,7 +147,7 @@ def breach_export(request: HttpRequest) -> HttpResponse:
         request.GET,
         queryset=_list_queryset(request),
         local_authorities=_visible_las(request),
-        msps=msps_visible_to(request.user),
+        msps=MSP.objects.visible_to(request.user),
     ).qs
     header = ["Reference", "Type", "Against", "Happened", "Reported", "State", "Due"]
     rows = [

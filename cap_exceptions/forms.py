@@ -5,8 +5,7 @@ from django import forms
 from kernel.forms import GovukDateField, GovukForm
 from mou.models import EngagementType, JobType
 from msp.forms import AgencyChooserField, MSPChooserField
-from msp.models import Agency
-from msp.permissions import msps_visible_to
+from msp.models import MSP, Agency
 
 
 class RequestForm(GovukForm):
@@ -60,7 +59,7 @@ class RequestForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].queryset = local_authorities
         self.fields["agency"].queryset = Agency.objects.visible_to(user)
-        self.fields["msp"].queryset = msps_visible_to(user)
+        self.fields["msp"].queryset = MSP.objects.visible_to(user)
         self.fields["rate"].widget.attrs.update(
             {"class": "govuk-input--width-5", "inputmode": "decimal"}
         )

@@ -87,6 +87,13 @@ class SupplierQuerySet(models.QuerySet):
 
 
 class MSPQuerySet(SupplierQuerySet):
+    def visible_to(self, user) -> MSPQuerySet:
+        """MSP records are national: everyone sees them except MSP contacts, who see their own."""
+        from msp.permissions import supplier_scope
+
+        scope = supplier_scope(user)
+        return self.all() if scope.all_suppliers else self.filter(pk__in=scope.msp_ids)
+
     def operating_in(self, region_ids: Iterable[int], *, on: datetime.date | None = None):
         """MSPs with a contract in force on `on` (today by default) with an LA in these regions."""
         contracts = MSPContract.objects.current(on=on).filter(
@@ -317,6 +324,27 @@ class Effectiveness(models.IntegerChoices):
     VERY_GOOD = 5, "Very good"
 
 
+class RelationshipReviewQuerySet(models.QuerySet["RelationshipReview"]):
+    def visible_to(self, user) -> RelationshipReviewQuerySet:
+        """Reviews of the regions the person sees, about suppliers the person sees. Observers see
+        none: they read aggregates only."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+        from msp.permissions import supplier_scope
+
+        access = access_for(user)
+        if not access.can(Capability.READ_CASE_RECORDS):
+            return self.none()
+        reviews = self.all()
+        if not access.scope.national:
+            reviews = reviews.filter(region_id__in=access.scope.region_ids)
+        suppliers = supplier_scope(user)
+        if not suppliers.all_suppliers:
+            agencies = Agency.objects.visible_to(user).values("pk")
+            reviews = reviews.filter(Q(msp_id__in=suppliers.msp_ids) | Q(agency__in=agencies))
+        return reviews
+
+
 class RelationshipReview(models.Model):
     """A meeting or review of the region's (or an LA's) relationship with an MSP or agency."""
 
@@ -348,6 +376,7 @@ class RelationshipReview(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RelationshipReviewQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

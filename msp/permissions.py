@@ -34,39 +34,20 @@ def supplier_scope(user: User) -> SupplierScope:
     return SupplierScope(all_suppliers=False, msp_ids=access.msp_ids(Capability.ACT_FOR_MSP))
 
 
-def msps_visible_to(user: User):
-    scope = supplier_scope(user)
-    return MSP.objects.all() if scope.all_suppliers else MSP.objects.filter(pk__in=scope.msp_ids)
-
-
 def get_msp_for_user(user: User, pk: int) -> MSP:
-    return get_object_or_404(msps_visible_to(user), pk=pk)
+    return get_object_or_404(MSP.objects.visible_to(user), pk=pk)
 
 
 def get_agency_for_user(user: User, pk: int) -> Agency:
     return get_object_or_404(Agency.objects.visible_to(user), pk=pk)
 
 
-def reviews_visible_to(user: User):
-    """Reviews of the regions the person sees, about suppliers the person sees. Observers see
-    none: they read aggregates only."""
-    access = access_for(user)
-    scope = access.scope
-    if not access.can(Capability.READ_CASE_RECORDS):
-        return RelationshipReview.objects.none()
-    reviews = RelationshipReview.objects.all()
-    if not scope.national:
-        reviews = reviews.filter(region_id__in=scope.region_ids)
-    suppliers = supplier_scope(user)
-    if not suppliers.all_suppliers:
-        agencies = Agency.objects.visible_to(user).values("pk")
-        reviews = reviews.filter(msp_id__in=suppliers.msp_ids) | reviews.filter(agency__in=agencies)
-    return reviews
-
-
 def get_review_for_user(user: User, pk: int) -> RelationshipReview:
     return get_object_or_404(
-        reviews_visible_to(user).select_related("region", "local_authority", "msp", "agency"), pk=pk
+        RelationshipReview.objects.visible_to(user).select_related(
+            "region", "local_authority", "msp", "agency"
+        ),
+        pk=pk,
     )
 
 

@@ -46,10 +46,8 @@ from msp.permissions import (
     get_msp_for_user,
     get_review_for_user,
     managed_region_ids,
-    msps_visible_to,
     require_region_manager,
     require_supplier_editor,
-    reviews_visible_to,
 )
 from msp.tables import AgencyTable, standing_tag
 
@@ -92,7 +90,7 @@ def agency_choices(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def msp_choices(request: HttpRequest) -> JsonResponse:
-    return _choices(msps_visible_to(request.user), request)
+    return _choices(MSP.objects.visible_to(request.user), request)
 
 
 # MSPs.
@@ -100,7 +98,7 @@ def msp_choices(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def msp_list(request: HttpRequest) -> HttpResponse:
-    msps = msps_visible_to(request.user).prefetch_related(
+    msps = MSP.objects.visible_to(request.user).prefetch_related(
         Prefetch(
             "contracts",
             queryset=MSPContract.objects.current().select_related("local_authority__region"),
@@ -122,7 +120,9 @@ def msp_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.national:
         contracts = contracts.filter(local_authority__region_id__in=scope.region_ids)
     reviews = (
-        reviews_visible_to(request.user).filter(msp=msp).select_related("region", "local_authority")
+        RelationshipReview.objects.visible_to(request.user)
+        .filter(msp=msp)
+        .select_related("region", "local_authority")
     )
     context = {
         "msp": msp,
@@ -229,7 +229,7 @@ class AgencyListView(SingleTableMixin, FilterView):
         return {
             **super().get_filterset_kwargs(filterset_class),
             "regions": self.regions,
-            "msps": msps_visible_to(self.request.user),
+            "msps": MSP.objects.visible_to(self.request.user),
         }
 
     def get_table_kwargs(self):
@@ -248,7 +248,7 @@ def agency_export(request: HttpRequest) -> HttpResponse:
     """The filtered agency list as CSV (the same filters as the page)."""
     queryset, region, regions = _agency_queryset(request)
     agencies = AgencyFilter(
-        request.GET, queryset=queryset, regions=regions, msps=msps_visible_to(request.user)
+        request.GET, queryset=queryset, regions=regions, msps=MSP.objects.visible_to(request.user)
     ).qs
     header = ["Agency", "Companies House number", "MSPs (tier)"]
     if region is not None:
@@ -290,7 +290,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or not scope.national
     ]
     reviews = (
-        reviews_visible_to(request.user)
+        RelationshipReview.objects.visible_to(request.user)
         .filter(agency=agency)
         .select_related("region", "local_authority")
     )
