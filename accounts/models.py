@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import ROLE_SCOPE_KINDS, Role, ScopeKind
+from kernel.history import HistoryStamps
 
 if TYPE_CHECKING:
     from accounts.scope import Scope
@@ -78,7 +80,7 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(HistoryStamps, AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address. What they may do comes from memberships."""
 
     email = models.EmailField("Email address", max_length=254, unique=True)
@@ -91,6 +93,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
     # The password hash never goes into history.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # django-otp's OTPMiddleware sets this on the signed-in user: signed in with a code?
+    is_verified: Callable[[], bool]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -169,7 +173,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         )
 
 
-class Membership(models.Model):
+class Membership(HistoryStamps, models.Model):
     """A role a person holds in a scope: admin of London, DCS of Camden, MSP contact of an MSP."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")

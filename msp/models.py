@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from kernel.history import HistoryStamps
+
 COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 
 
@@ -100,7 +102,7 @@ class MSPKind(models.TextChoices):
     MASTER_VENDOR = "master_vendor", "Master vendor"
 
 
-class MSP(models.Model):
+class MSP(HistoryStamps, models.Model):
     name = models.CharField("Name", max_length=150, unique=True)
     company_number = models.CharField(
         "Companies House number",
@@ -153,7 +155,7 @@ class MSPContractQuerySet(models.QuerySet["MSPContract"]):
         return self.current(on=on).filter(local_authority=local_authority).select_related("msp")
 
 
-class MSPContract(models.Model):
+class MSPContract(HistoryStamps, models.Model):
     """A contract between an MSP and a local authority for agency social workers."""
 
     msp = models.ForeignKey(MSP, models.PROTECT, related_name="contracts")
@@ -201,7 +203,7 @@ class AgencyQuerySet(SupplierQuerySet):
         return self.annotate(standing=Subquery(latest.values("status")[:1]))
 
 
-class Agency(models.Model):
+class Agency(HistoryStamps, models.Model):
     name = models.CharField(max_length=150)
     company_number = models.CharField(
         "Companies House number", max_length=8, unique=True, validators=[validate_company_number]
@@ -239,7 +241,7 @@ class ChainMembershipQuerySet(models.QuerySet["ChainMembership"]):
         return self.filter(Q(to_date__isnull=True) | Q(to_date__gte=day), from_date__lte=day)
 
 
-class ChainMembership(models.Model):
+class ChainMembership(HistoryStamps, models.Model):
     """An agency in an MSP's supply chain, at tier 1 or 2, for a period."""
 
     msp = models.ForeignKey(MSP, models.PROTECT, related_name="chain_memberships")
@@ -274,7 +276,7 @@ class StandingStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
-class AgencyStanding(models.Model):
+class AgencyStanding(HistoryStamps, models.Model):
     """An agency's standing in a region, as decided on a date. The latest counts; history stays."""
 
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="standings")
@@ -317,7 +319,7 @@ class Effectiveness(models.IntegerChoices):
     VERY_GOOD = 5, "Very good"
 
 
-class RelationshipReview(models.Model):
+class RelationshipReview(HistoryStamps, models.Model):
     """A meeting or review of the region's (or an LA's) relationship with an MSP or agency."""
 
     region = models.ForeignKey("mou.Region", models.PROTECT, related_name="supplier_reviews")
@@ -370,7 +372,7 @@ class RelationshipReview(models.Model):
         return self.msp or self.agency
 
 
-class ReviewAction(models.Model):
+class ReviewAction(HistoryStamps, models.Model):
     review = models.ForeignKey(RelationshipReview, models.CASCADE, related_name="actions")
     description = models.TextField("Action")
     owner = models.CharField(max_length=150, help_text="Who will do it")
@@ -394,7 +396,7 @@ class ReviewAction(models.Model):
         return self.is_open and self.due_on < timezone.localdate()
 
 
-class EscalationContact(models.Model):
+class EscalationContact(HistoryStamps, models.Model):
     """The region's single point of contact for MSP and agency escalations."""
 
     region = models.OneToOneField("mou.Region", models.PROTECT, related_name="escalation_contact")
