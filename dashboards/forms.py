@@ -7,7 +7,7 @@ import datetime
 from django import forms
 
 from dashboards.periods import Period, offered_quarters, parse_quarter, quarter_key, quarter_label
-from kernel.forms import GovukForm
+from kernel.forms import GovukForm, choice_field
 from mou.models import LocalAuthority, Region
 
 
@@ -36,8 +36,8 @@ class DashboardFilterForm(GovukForm):
         data = {**initial, **{k: v for k, v in data.items() if v}} if data else None
         super().__init__(data, initial=initial)
         choices = [(quarter_key(q), quarter_label(q)) for q in offered_quarters(today)]
-        self.fields["start"].choices = choices
-        self.fields["end"].choices = choices
+        choice_field(self, "start").choices = choices
+        choice_field(self, "end").choices = choices
         if regions is not None:
             self.fields["region"] = forms.ChoiceField(
                 label="Region",
@@ -65,9 +65,11 @@ class DashboardFilterForm(GovukForm):
     @property
     def period(self) -> Period:
         if self.is_bound and self.is_valid():
-            return Period(
-                parse_quarter(self.cleaned_data["start"]), parse_quarter(self.cleaned_data["end"])
-            )
+            # Valid means both are offered quarters, so both parse.
+            start = parse_quarter(self.cleaned_data["start"])
+            end = parse_quarter(self.cleaned_data["end"])
+            if start is not None and end is not None:
+                return Period(start, end)
         return self.default
 
     @property
