@@ -18,7 +18,7 @@ from accounts.roles import ROLE_SCOPE_KINDS, Role, ScopeKind
 from kernel.history import HistoryStamps
 
 if TYPE_CHECKING:
-    from accounts.scope import Scope
+    from accounts.scope import Access, Scope
 
 
 def sign_in_key(value: str | None) -> str:
@@ -46,7 +46,8 @@ class UserManager(BaseUserManager["User"]):
         in_scope = Membership.objects.within(scope).filter(user=OuterRef("pk"))
         return self.filter(Exists(in_scope))
 
-    def normalize_email(self, email: str | None) -> str:
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
         return (email or "").strip().lower()
 
     def sign_in_candidates(self, username: str | None) -> models.QuerySet[User]:
@@ -95,6 +96,7 @@ class User(HistoryStamps, AbstractBaseUser, PermissionsMixin):
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
     # django-otp's OTPMiddleware sets this on the signed-in user: signed in with a code?
     is_verified: Callable[[], bool]
+    _portal_access: Access  # accounts.scope.access_for caches it for the request
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
