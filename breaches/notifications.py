@@ -69,7 +69,7 @@ def responsible_people(breach: Breach, parties) -> list:
     level = breach.level
     if level is None or level.responsible == Responsible.REGIONAL_LEADS:
         return []  # the region's leads are told of every step already
-    capability = RESPONSIBLE_CAPABILITY[level.responsible]
+    capability = RESPONSIBLE_CAPABILITY[Responsible(level.responsible)]
     if level.responsible == Responsible.LA_DCS:
         people: list = []
         for la_id in [p.local_authority_id for p in parties if p.local_authority_id]:

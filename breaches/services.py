@@ -125,7 +125,7 @@ def breach_log(*, new: NewBreach, actor: User, evidence=None) -> Breach:
                 errors["rate_paid"] = (
                     f"£{new.rate_paid} is not above the cap of £{cap.max_hourly_rate}"
                 )
-    if errors:
+    if errors or version is None:  # no version means an error on occurred_on
         raise ValidationError(errors)
     reported_on = timezone.localdate()
     breach = Breach.objects.create(

@@ -146,7 +146,7 @@ class ValueBand(models.TextChoices):
 
 
 class MSPContractQuerySet(models.QuerySet["MSPContract"]):
-    def current(self, *, on: datetime.date | None = None) -> MSPContractQuerySet:
+    def current(self, *, on: datetime.date | F | None = None) -> MSPContractQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
@@ -236,7 +236,7 @@ class Tier(models.IntegerChoices):
 
 
 class ChainMembershipQuerySet(models.QuerySet["ChainMembership"]):
-    def current(self, *, on: datetime.date | None = None) -> ChainMembershipQuerySet:
+    def current(self, *, on: datetime.date | F | None = None) -> ChainMembershipQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(to_date__isnull=True) | Q(to_date__gte=day), from_date__lte=day)
 
