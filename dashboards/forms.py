@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django import forms
 
@@ -28,7 +29,7 @@ class DashboardFilterForm(GovukForm):
         *,
         today: datetime.date,
         regions: list[Region] | None = None,
-        local_authorities: list[LocalAuthority] | None = None,
+        local_authorities: Sequence[LocalAuthority] | None = None,
     ) -> None:
         self.default = Period.default(today)
         initial = {"start": quarter_key(self.default.first), "end": quarter_key(self.default.last)}

@@ -4,6 +4,7 @@ on a region dashboard is about that region; observers never get links to individ
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -36,6 +37,16 @@ from dashboards.permissions import (
 from kernel.exports import csv_response
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
+
+
+class _FiguresToken(TypedDict):
+    figures_token: str | None  # the data token, read with the region (token_subquery)
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    TokenedRegion: TypeAlias = WithAnnotations[Region, _FiguresToken]
 
 # The short tables shown two to a row at the top of a region dashboard.
 SUMMARY_SLUGS = ("coverage", "deadlines", "open-by-state", "open-by-level")
@@ -146,14 +157,15 @@ def _region_switch(request: AuthenticatedHttpRequest, region: Region) -> HttpRes
     return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
-def _region(request: AuthenticatedHttpRequest, code: str) -> Region:
+def _region(request: AuthenticatedHttpRequest, code: str) -> TokenedRegion:
     """The region, 404 outside the person's scope; read with the data token."""
     regions = Region.objects.visible_to(request.user).annotate(figures_token=token_subquery())
-    return get_object_or_404(regions, code=code)
+    # The stubs' annotated type does not match a declared one; the row has the token.
+    return cast("TokenedRegion", get_object_or_404(regions, code=code))
 
 
 def _region_figures(
-    region: Region, selection: Selection, slugs, *, highlight: str | None = None
+    region: TokenedRegion, selection: Selection, slugs, *, highlight: str | None = None
 ) -> dict[str, Figure]:
     la = selection.local_authority
     about = (
