@@ -5,7 +5,7 @@ from typing import TypedDict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -298,7 +298,7 @@ def breach_evidence_add(request: AuthenticatedHttpRequest, reference: str) -> Ht
 
 
 @require_GET
-def breach_evidence(request: AuthenticatedHttpRequest, reference: str, pk: int) -> HttpResponse:
+def breach_evidence(request: AuthenticatedHttpRequest, reference: str, pk: int) -> FileResponse:
     breach = get_breach_for_user(request.user, reference)
     item = get_object_or_404(breach.evidence.all(), pk=pk)
     return upload_response(item.file, download_name=item.name, kind=item.kind or None)

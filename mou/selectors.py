@@ -20,7 +20,7 @@ from mou.models import (
 )
 
 # Outstanding first: what an admin still has to chase.
-STATUS_ORDER = {
+STATUS_ORDER: dict[str | None, int] = {
     None: 0,
     SignatoryStatus.INVITED: 1,
     SignatoryStatus.DECLINED: 2,
@@ -67,7 +67,7 @@ def signatory_matrix(version: MOUVersion) -> Matrix:
         .annotate(
             signatory=FilteredRelation("signatures", condition=Q(signatures__version=version))
         )
-        .select_related("signatory")
+        .select_related("signatory")  # type: ignore[misc]  # a FilteredRelation the plugin misses
     )
     # An LA with no row for the version gets no `signatory` attribute from the join.
     rows = [MatrixRow(la, getattr(la, "signatory", None)) for la in local_authorities]

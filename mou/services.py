@@ -77,11 +77,8 @@ def reference_data_load() -> LoadResult:
 
     existing = {la.la_code: la for la in LocalAuthority.objects.all()}
     for row in _rows("local_authorities.csv"):
-        wanted = {
-            "ons_code": row["ons_code"],
-            "name": row["name"],
-            "region": regions_by_name[row["region"]],
-        }
+        region = regions_by_name[row["region"]]
+        wanted = {"ons_code": row["ons_code"], "name": row["name"], "region": region}
         la = existing.get(row["la_code"])
         if la is None:
             LocalAuthority.objects.create(la_code=row["la_code"], **wanted)
@@ -90,7 +87,7 @@ def reference_data_load() -> LoadResult:
         changed = [
             name
             for name, value in wanted.items()
-            if (la.region_id != value.pk if name == "region" else getattr(la, name) != value)
+            if (la.region_id != region.pk if name == "region" else getattr(la, name) != value)
         ]
         if changed:
             for name in changed:

@@ -2,8 +2,9 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.db.models import Count, Model, Prefetch, Q, prefetch_related_objects
+from django.forms import ModelForm
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
@@ -181,7 +182,7 @@ def version_compare(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
 
 
 @require_GET
-def version_document(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+def version_document(request: AuthenticatedHttpRequest, code: str, pk: int) -> FileResponse:
     version = get_version_for_user(request.user, code, pk)
     if not version.document:
         raise Http404
@@ -278,7 +279,16 @@ def version_publish(request: AuthenticatedHttpRequest, code: str, pk: int) -> Ht
 
 # part -> (model, related name on the version, form, save service, remove service, the
 # services' keyword for the object, what people call it)
-PARTS = {
+_Part = tuple[
+    type[Model],
+    str,
+    Callable[..., ModelForm],
+    Callable[..., object],
+    Callable[..., None],
+    str,
+    str,
+]
+PARTS: dict[str, _Part] = {
     "rule": (
         MOURule,
         "rules",
@@ -402,7 +412,7 @@ def signatory_edit(
 @require_GET
 def signatory_evidence(
     request: AuthenticatedHttpRequest, code: str, pk: int, la_code: str
-) -> HttpResponse:
+) -> FileResponse:
     version = get_version_for_user(request.user, code, pk)
     if not can_read_case_records(request.user, version.mou.region_id):
         raise Http404

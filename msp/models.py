@@ -214,6 +214,8 @@ class Agency(HistoryStamps, models.Model):
 
     objects = AgencyQuerySet.as_manager()
     history = HistoricalRecords()
+    # Where a view prefetches them (Prefetch(to_attr=...), msp.views): today's chain memberships.
+    current_memberships: list[ChainMembership]
 
     class Meta:
         ordering = ["name"]

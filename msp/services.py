@@ -168,7 +168,7 @@ def standing_set(
 @transaction.atomic
 def review_record(*, review: RelationshipReview, actor: User | None) -> RelationshipReview:
     require_region_manager(actor, review.region_id)
-    if review.local_authority_id and review.local_authority.region_id != review.region_id:
+    if review.local_authority is not None and review.local_authority.region_id != review.region_id:
         raise ValidationError(
             {"local_authority": f"{review.local_authority} is not in {review.region}"}
         )

@@ -281,7 +281,7 @@ def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region_rows = [
         {
             "region": region,
-            "current": (by_region.get(region.pk) or [None])[0],
+            "current": by_region[region.pk][0] if by_region.get(region.pk) else None,
             "history": by_region.get(region.pk, []),
             "can_set": can_manage_region(request.user, region.pk),
         }
