@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kernel.history import HistoryStamps
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from mou.models import LocalAuthority
+
+_Supplier = TypeVar("_Supplier", bound=models.Model)  # an MSP or an agency
 
 COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 
@@ -47,7 +54,7 @@ def validate_company_number(value: str) -> None:
 LABELLED_NUMBER = re.compile(r"^.*\((?P<number>[A-Za-z0-9 ]{1,10})\)$")
 
 
-def supplier_label(supplier) -> str:
+def supplier_label(supplier: MSP | Agency) -> str:
     """An MSP or agency as a chooser shows it: the name, and the number that tells namesakes
     apart."""
     if supplier.company_number:
@@ -55,12 +62,12 @@ def supplier_label(supplier) -> str:
     return supplier.name
 
 
-class SupplierQuerySet(models.QuerySet):
+class SupplierQuerySet(models.QuerySet[_Supplier]):
     """What the MSP and agency choosers ask (kernel.forms.ChooserField and the JSON
     endpoints in msp.views): records by whole name or Companies House number, or by part of the
     name."""
 
-    def named_exactly(self, text: str):
+    def named_exactly(self, text: str) -> Self:
         """The whole name, the number (leading zeros optional), or both as supplier_label writes
         them."""
         labelled = LABELLED_NUMBER.match(text)
@@ -70,10 +77,10 @@ class SupplierQuerySet(models.QuerySet):
             Q(name__iexact=text.strip()) | Q(company_number=normalise_company_number(text))
         ).order_by("name")
 
-    def named_partly(self, text: str):
+    def named_partly(self, text: str) -> Self:
         return self.filter(name__icontains=text.strip()).order_by("name")
 
-    def search(self, text: str):
+    def search(self, text: str) -> Self:
         """Suggestions as someone types: part of the name or the start of the number, names that
         start with the text first."""
         text = text.strip()
@@ -88,8 +95,10 @@ class SupplierQuerySet(models.QuerySet):
         )
 
 
-class MSPQuerySet(SupplierQuerySet):
-    def operating_in(self, region_ids: Iterable[int], *, on: datetime.date | None = None):
+class MSPQuerySet(SupplierQuerySet["MSP"]):
+    def operating_in(
+        self, region_ids: Iterable[int], *, on: datetime.date | None = None
+    ) -> MSPQuerySet:
         """MSPs with a contract in force on `on` (today by default) with an LA in these regions."""
         contracts = MSPContract.objects.current(on=on).filter(
             local_authority__region_id__in=list(region_ids)
@@ -150,7 +159,9 @@ class MSPContractQuerySet(models.QuerySet["MSPContract"]):
         day = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
-    def serving(self, local_authority, *, on: datetime.date | None = None) -> MSPContractQuerySet:
+    def serving(
+        self, local_authority: LocalAuthority, *, on: datetime.date | None = None
+    ) -> MSPContractQuerySet:
         """Which MSP serves this LA today (or on `on`): one query with the MSP joined."""
         return self.current(on=on).filter(local_authority=local_authority).select_related("msp")
 
@@ -183,8 +194,8 @@ class MSPContract(HistoryStamps, models.Model):
         return f"{self.msp} with {self.local_authority}"
 
 
-class AgencyQuerySet(SupplierQuerySet):
-    def visible_to(self, user) -> AgencyQuerySet:
+class AgencyQuerySet(SupplierQuerySet["Agency"]):
+    def visible_to(self, user: User) -> AgencyQuerySet:
         """Agencies are national records; an MSP contact sees only the agencies in their MSPs'
         chains today (a breach against an agency follows the chain on its own date instead)."""
         from msp.permissions import supplier_scope
@@ -214,8 +225,6 @@ class Agency(HistoryStamps, models.Model):
 
     objects = AgencyQuerySet.as_manager()
     history = HistoricalRecords()
-    # Where a view prefetches them (Prefetch(to_attr=...), msp.views): today's chain memberships.
-    current_memberships: list[ChainMembership]
 
     class Meta:
         ordering = ["name"]
@@ -370,7 +379,7 @@ class RelationshipReview(HistoryStamps, models.Model):
         return reverse("msp:review_detail", kwargs={"pk": self.pk})
 
     @property
-    def subject(self):
+    def subject(self) -> MSP | Agency | None:
         return self.msp or self.agency
 
 
