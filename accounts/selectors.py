@@ -59,7 +59,7 @@ def _who(user: User | None) -> str:
 
 def people_holding(
     role: str, *, region_id: int | None = None, local_authority_id: int | None = None
-):
+) -> QuerySet[User]:
     """Active people who hold `role` in a region or for a local authority (for notifications)."""
     filters = {"memberships__role": role, "is_active": True}
     if region_id is not None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +35,7 @@ from mou.models import LocalAuthority
 from msp.permissions import msps_visible_to
 
 
-def _new_breach(data: dict) -> services.NewBreach:
+def _new_breach(data: dict[str, Any]) -> services.NewBreach:
     return services.NewBreach(
         rule=data["rule"],
         breach_type=data["breach_type"],
@@ -51,7 +51,7 @@ def _new_breach(data: dict) -> services.NewBreach:
     )
 
 
-def _covering_exception(data: dict) -> CapException | None:
+def _covering_exception(data: dict[str, Any]) -> CapException | None:
     """An approved, unexpired cap exception for the LA, job type and agency of a rate breach."""
     if data["breach_type"] != BreachType.RATE_ABOVE_CAP or not (
         data["local_authority"] and data["agency"] and data["job_type"]

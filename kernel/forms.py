@@ -209,7 +209,11 @@ class GovukDateField(forms.MultiValueField):
 
 
 def add_service_errors(
-    form, error: ValidationError, *, fields: bool = True, rename: dict | None = None
+    form: forms.BaseForm,
+    error: ValidationError,
+    *,
+    fields: bool = True,
+    rename: dict[str, str] | None = None,
 ) -> None:
     """Put a service's ValidationError beside the field it names (or at the top of the form when
     the form has no such field), so every page explains a broken rule the same way.
@@ -309,7 +313,7 @@ class ChooserField(forms.Field):
         message = self.error_messages["none"].format(noun=self.noun, text=_quoted(text))
         raise ValidationError(message, code="none")
 
-    def _several(self, found: list, text: str) -> ValidationError:
+    def _several(self, found: list[models.Model], text: str) -> ValidationError:
         """The error for several matches, naming up to SHOWN of them."""
         names = "; ".join(self.describe(record) for record in found[: self.SHOWN])
         if len(found) > self.SHOWN:

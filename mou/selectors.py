@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import FilteredRelation, Q
 
@@ -154,7 +155,7 @@ def mou_changes(mou: MOU, *, limit: int = 40) -> list[Change]:
     and one for the MOU's versions unless they were prefetched)."""
     changes: list[Change] = []
 
-    def who(record) -> str:
+    def who(record: Any) -> str:  # a historical record (simple_history is untyped)
         return str(record.history_user) if record.history_user else "The portal"
 
     versions = MOUVersion.history.filter(mou_id=mou.pk).select_related("history_user")

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.roles import Capability, ScopeKind
 from accounts.scope import access_for
-from msp.models import MSP, Agency, RelationshipReview
+from msp.models import MSP, Agency, MSPQuerySet, RelationshipReview
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def supplier_scope(user: User) -> SupplierScope:
     return SupplierScope(all_suppliers=False, msp_ids=access.msp_ids(Capability.ACT_FOR_MSP))
 
 
-def msps_visible_to(user: User):
+def msps_visible_to(user: User) -> MSPQuerySet:
     scope = supplier_scope(user)
     return MSP.objects.all() if scope.all_suppliers else MSP.objects.filter(pk__in=scope.msp_ids)
 
@@ -47,7 +48,7 @@ def get_agency_for_user(user: User, pk: int) -> Agency:
     return get_object_or_404(Agency.objects.visible_to(user), pk=pk)
 
 
-def reviews_visible_to(user: User):
+def reviews_visible_to(user: User) -> QuerySet[RelationshipReview]:
     """Reviews of the regions the person sees, about suppliers the person sees. Observers see
     none: they read aggregates only."""
     access = access_for(user)
