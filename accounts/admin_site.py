@@ -28,6 +28,8 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
+        if not user.is_authenticated:
+            return False
         verified = user.is_verified() if settings.REQUIRE_2FA else True
         return user.is_active and verified and access_for(user).can(Capability.USE_ADMIN_SITE)
 
@@ -116,7 +118,10 @@ class ScopedAdmin(admin.ModelAdmin):
         return obj
 
     def _national(self, request: HttpRequest) -> bool:
-        return access_for(request.user).capability_scope(Capability.USE_ADMIN_SITE).national
+        user = request.user
+        if not user.is_authenticated:  # the site lets no one else in (has_permission)
+            return False
+        return access_for(user).capability_scope(Capability.USE_ADMIN_SITE).national
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return self.admin_site.has_permission(request)

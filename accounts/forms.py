@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from accounts.models import Membership, User
 from accounts.permissions import membership_within_scope
 from accounts.roles import ROLE_SCOPE_KINDS, Capability, Role, ScopeKind
 from accounts.scope import access_for, suppliers
-from kernel.forms import ChooserField, GovukFormMixin, GovukModelForm
+from kernel.forms import (
+    ChooserField,
+    GovukFormMixin,
+    GovukModelForm,
+    choice_field,
+    field_queryset,
+    model_choice_field,
+)
 
 
 class LoginForm(GovukFormMixin, auth_forms.AuthenticationForm):
@@ -86,37 +93,40 @@ class MembershipForm(GovukModelForm):
         scope = access_for(actor).capability_scope(Capability.MANAGE_PEOPLE)
         # Roles held only nationally (observer) are given by national admins alone.
         self.fields["role"].error_messages["required"] = "Select a role"
-        self.fields["role"].choices = [
+        choice_field(self, "role").choices = [
             (role.value, role.label)
             for role in Role
             if scope.national or ROLE_SCOPE_KINDS[role] != {ScopeKind.NATIONAL}
         ]
         # The reference data (mou's Region and LocalAuthority) through the form's own fields.
-        regions = self.fields["region"].queryset
+        regions = field_queryset(self, "region")
         local_authorities = (
-            self.fields["local_authority"]
-            .queryset.select_related("region")
+            field_queryset(self, "local_authority")
+            .select_related("region")
             .order_by("region__name", "name")
         )
-        msps = Membership._meta.get_field(
-            "msp"
-        ).related_model.objects.all()  # accounts is below msp
+        msp_model = Membership._meta.get_field("msp").related_model  # accounts is below msp
+        if msp_model is None or isinstance(msp_model, str):
+            raise ImproperlyConfigured("Membership.msp names no model")
+        msps = msp_model._default_manager.all()
         if not scope.national:
             regions = regions.filter(pk__in=scope.region_ids)
             local_authorities = local_authorities.filter(region_id__in=scope.region_ids)
             operating = suppliers.operating_in(sorted(scope.region_ids))
             msps = msps.filter(pk__in=operating.values("pk"))
-        self.fields["region"].queryset = regions
-        self.fields["local_authority"].queryset = local_authorities
-        self.fields["msp"].queryset = msps
+        model_choice_field(self, "region").queryset = regions
+        model_choice_field(self, "local_authority").queryset = local_authorities
+        model_choice_field(self, "msp").queryset = msps
         for name, help_text in SCOPE_HELP.items():
             self.fields[name].help_text = help_text
-        self.fields["region"].empty_label = self.fields["local_authority"].empty_label = "None"
+        model_choice_field(self, "region").empty_label = model_choice_field(
+            self, "local_authority"
+        ).empty_label = "None"
         # Group the 153 local authorities by region so the list can be scanned.
         grouped: dict[str, list[tuple[int, str]]] = {}
         for la in local_authorities:
             grouped.setdefault(la.region.name, []).append((la.pk, la.name))
-        self.fields["local_authority"].choices = [("", "None"), *grouped.items()]
+        choice_field(self, "local_authority").choices = [("", "None"), *grouped.items()]
         if not scope.national:
             self.fields["region"].help_text = "For an admin of one region or a regional lead"
             self.fields["msp"].error_messages["none"] = (

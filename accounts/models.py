@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,9 +15,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import ROLE_SCOPE_KINDS, Role, ScopeKind
+from kernel.history import HistoryStamps
 
 if TYPE_CHECKING:
-    from accounts.scope import Scope
+    from accounts.scope import Access, Scope
 
 
 def sign_in_key(value: str | None) -> str:
@@ -44,7 +46,8 @@ class UserManager(BaseUserManager["User"]):
         in_scope = Membership.objects.within(scope).filter(user=OuterRef("pk"))
         return self.filter(Exists(in_scope))
 
-    def normalize_email(self, email: str | None) -> str:
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
         return (email or "").strip().lower()
 
     def sign_in_candidates(self, username: str | None) -> models.QuerySet[User]:
@@ -78,7 +81,7 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(HistoryStamps, AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address. What they may do comes from memberships."""
 
     email = models.EmailField("Email address", max_length=254, unique=True)
@@ -91,6 +94,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
     # The password hash never goes into history.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # django-otp's OTPMiddleware sets this on the signed-in user: signed in with a code?
+    is_verified: Callable[[], bool]
+    _portal_access: Access  # accounts.scope.access_for caches it for the request
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -169,7 +175,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         )
 
 
-class Membership(models.Model):
+class Membership(HistoryStamps, models.Model):
     """A role a person holds in a scope: admin of London, DCS of Camden, MSP contact of an MSP."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")

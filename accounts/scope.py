@@ -117,7 +117,7 @@ class Access:
         return [
             m.local_authority
             for m, reach in self.holding(capability)
-            if reach is Reach.SCOPE and m.local_authority_id
+            if reach is Reach.SCOPE and m.local_authority is not None
         ]
 
     def local_authority_ids(self, capability: Capability) -> frozenset[int]:
@@ -226,13 +226,17 @@ def membership_region_ids(
     kind = membership.scope_kind
     if kind is ScopeKind.NATIONAL:
         return None
-    if kind is ScopeKind.REGION:
+    # Each kind has its id set (Membership.scope_kind), so the None checks only narrow types.
+    if kind is ScopeKind.REGION and membership.region_id is not None:
         return frozenset({membership.region_id})
-    if kind is ScopeKind.LOCAL_AUTHORITY:
+    if kind is ScopeKind.LOCAL_AUTHORITY and membership.local_authority is not None:
         return frozenset({membership.local_authority.region_id})
-    if msp_regions is None or membership.msp_id not in msp_regions:
-        msp_regions = msp_region_ids({membership.msp_id})
-    return msp_regions.get(membership.msp_id, frozenset())
+    msp_id = membership.msp_id
+    if msp_id is None:
+        return frozenset()
+    if msp_regions is None or msp_id not in msp_regions:
+        msp_regions = msp_region_ids({msp_id})
+    return msp_regions.get(msp_id, frozenset())
 
 
 def access_for(user: User) -> Access:
@@ -240,7 +244,7 @@ def access_for(user: User) -> Access:
     access = getattr(user, "_portal_access", None)
     if access is None:
         access = Access(user)
-        user._portal_access = access  # type: ignore[union-attr]
+        user._portal_access = access
     return access
 
 

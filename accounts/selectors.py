@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -22,7 +23,7 @@ def person_changes(person: User, *, limit: int = 30) -> list[Change]:
     """Who changed this person's account or roles, and when, newest first (from field history)."""
     changes: list[Change] = []
     records = person.history.select_related("history_user").order_by("-history_date")[:limit]
-    previous_by_id = {}
+    previous_by_id: dict[int, Any] = {}  # historical records (simple_history is untyped)
     for record in reversed(list(records)):
         if record.history_type == "+":
             what = "Account created"
@@ -58,7 +59,7 @@ def _who(user: User | None) -> str:
 
 def people_holding(
     role: str, *, region_id: int | None = None, local_authority_id: int | None = None
-):
+) -> QuerySet[User]:
     """Active people who hold `role` in a region or for a local authority (for notifications)."""
     filters = {"memberships__role": role, "is_active": True}
     if region_id is not None:

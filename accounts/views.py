@@ -37,6 +37,7 @@ from accounts.permissions import (
 )
 from accounts.selectors import person_changes
 from accounts.tables import PersonTable
+from kernel.http import AuthenticatedHttpRequest
 
 # Sign-in and password pages: Django's views with GOV.UK forms and templates.
 
@@ -120,7 +121,7 @@ class PersonListView(SingleTableMixin, FilterView):
 
 
 @require_http_methods(["GET", "POST"])
-def person_invite(request: HttpRequest) -> HttpResponse:
+def person_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_people_manager(request.user)
     form = InviteForm(request.POST or None, actor=request.user)
     if form.is_valid():
@@ -139,7 +140,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/person_invite.html", {"form": form})
 
 
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     memberships = person.memberships.select_related("region", "local_authority__region", "msp")
     rows = [
@@ -162,7 +163,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     form = MembershipForm(request.POST or None, actor=request.user)
     if form.is_valid():
@@ -179,7 +180,9 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_remove(
+    request: AuthenticatedHttpRequest, pk: int, membership_pk: int
+) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     membership = get_membership_for_admin(request.user, person, membership_pk)
     if not membership_within_scope(request.user, membership):
@@ -197,7 +200,7 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
 
 
 @require_http_methods(["GET", "POST"])
-def person_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+def person_set_active(request: AuthenticatedHttpRequest, pk: int, active: bool) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     if not can_change_account(request.user, person):
         raise PermissionDenied
@@ -219,7 +222,7 @@ def person_set_active(request: HttpRequest, pk: int, active: bool) -> HttpRespon
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_safe_next(request))
     form = TwoFactorCodeForm(request.POST or None)
@@ -234,7 +237,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if two_factor.has_confirmed_device(request.user) and not request.user.is_verified():
         return redirect("accounts:two_factor_verify")
     device = two_factor.totp_device_start(request.user)
@@ -266,7 +269,7 @@ AFTER_RECOVERY_CODES = "portal_after_recovery_codes"
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Shows new recovery codes once; POST makes a new set (the old ones stop working)."""
     if request.method == "POST":
         if not request.user.is_verified():
@@ -287,7 +290,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in person's own account: two-factor sign-in and recent sign-ins."""
     return render(
         request,
@@ -300,7 +303,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: AuthenticatedHttpRequest) -> str:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -310,7 +313,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def person_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     if not can_change_account(request.user, person):
         raise PermissionDenied
@@ -323,7 +326,7 @@ def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def person_two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     if not can_change_account(request.user, person):
         raise PermissionDenied

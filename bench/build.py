@@ -36,7 +36,7 @@ def build_bench_data(
     if Breach.objects.exists():
         raise RuntimeError("The database already holds breaches: seed an empty database")
     registry = Registry(seed=seed)
-    steps = [
+    steps: list[tuple[str, Callable[[], object]]] = [
         ("reference data", registry.add_reference_data),
         ("MSPs and agencies", registry.add_supply_chain),
         ("people", registry.add_people),

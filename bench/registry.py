@@ -446,6 +446,8 @@ class Registry:
                     mou_owner="Head of workforce",
                     governance_representative="Workforce lead",
                 )
+                if version.published_at is None:
+                    raise RuntimeError("Every bench MOU version is published")
                 signatory._history_date, signatory._history_user = version.published_at, admin
                 rows.append(signatory)
         bulk_create_with_history(rows, Signatory, batch_size=1000)

@@ -11,15 +11,19 @@ import random
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 from psycopg2 import sql
 
+from kernel.history import HistoryStamps
+
 if TYPE_CHECKING:
     from accounts.models import User
+
+_Stamped = TypeVar("_Stamped", bound=HistoryStamps)
 
 
 def _batched(rows: Sequence[tuple], size: int) -> Iterator[list[tuple]]:
@@ -42,7 +46,7 @@ def rows_write(model: type[models.Model], columns: Sequence[str], rows: Sequence
     """Insert rows with their ids: COPY on PostgreSQL, bulk_create elsewhere (tests on SQLite)."""
     _columns_check(model, columns)
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=500
         )
         return
@@ -62,10 +66,10 @@ def rows_write(model: type[models.Model], columns: Sequence[str], rows: Sequence
 
 
 def next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
-def stamped(objs: list[models.Model], when: datetime.datetime, user: User | None) -> list:
+def stamped(objs: list[_Stamped], when: datetime.datetime, user: User | None) -> list[_Stamped]:
     """Field history dated when the record was made, by whom (simple_history's hooks)."""
     for obj in objs:
         obj._history_date = when

@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -88,6 +89,16 @@ class _Party:
     local_authority_id: int | None = None
     agency_id: int | None = None
     msp_id: int | None = None
+
+
+_T = TypeVar("_T")
+
+
+def _known(value: _T | None) -> _T:
+    """A clock date or time the replay has set by this point (under review, all are set)."""
+    if value is None:
+        raise RuntimeError("The bench replay reached a step before its clock was set")
+    return value
 
 
 class _Cut(Exception):
@@ -445,7 +456,7 @@ class _Replay:
         rng, wd = self.rng, self.wd
         triage = rng.choices([1, 2, 3, 4, 5, 7, 9], [20, 30, 20, 12, 8, 6, 4])[0]
         day = wd.add(self.reported_on, triage)
-        due = self.clock.due_on
+        due = _known(self.clock.due_on)
         if due < day:  # the scheduled run reminds once about an overdue triage
             when = self._time(due + ONE_DAY, system=True)
             self.clock = replace(self.clock, reminded_for=self._stage_key() + ":overdue")
@@ -483,7 +494,7 @@ class _Replay:
             else:  # late: the scheduled run gets there first
                 delay = deadline + rng.randint(1, 8)
             day = wd.add(
-                max(self.last.astimezone(LONDON).date(), self.clock.stage_started_on), delay
+                max(self.last.astimezone(LONDON).date(), _known(self.clock.stage_started_on)), delay
             )
             self._scheduled_until(day)
             if step == "reply":
@@ -500,7 +511,7 @@ class _Replay:
                 )
             elif step == "resolve":
                 self._resolve(day)
-        day = wd.add(self.resolved_at.astimezone(LONDON).date(), rng.randint(3, 25))
+        day = wd.add(_known(self.resolved_at).astimezone(LONDON).date(), rng.randint(3, 25))
         if rng.random() < 0.55:  # many resolved breaches are never formally closed
             when = self._time(day)
             self.state = S.CLOSED
@@ -526,19 +537,20 @@ class _Replay:
         """What the scheduled run does before a person acts on `day`."""
         while self.state == S.UNDER_REVIEW:
             clock = self.clock
+            due_on = _known(clock.due_on)
             key = self._stage_key()
             if clock.reminded_for != key:
                 remind_on = transitions.remind_on(
-                    clock.stage_started_on, clock.due_on, days=self.wd
+                    _known(clock.stage_started_on), due_on, days=self.wd
                 )
-                if remind_on is not None and remind_on <= min(day, clock.due_on):
+                if remind_on is not None and remind_on <= min(day, due_on):
                     when = self._time(remind_on, system=True)
                     self.clock = replace(clock, reminded_for=key)
                     self._add(when, EventKind.REMINDER, note=f"Due {clock.due_on:%-d %B %Y}")
                     continue
-            if clock.due_on >= day:
+            if due_on >= day:
                 return
-            overdue_on = clock.due_on + ONE_DAY
+            overdue_on = due_on + ONE_DAY
             if self._index + 1 < len(self.ladder):
                 when = self._time(overdue_on, system=True)
                 self._move_to(self._index + 1, overdue_on, when, None)
@@ -566,7 +578,7 @@ class _Replay:
         when = self._time(day)
         self.clock = transitions.stop_clock(self.clock, party=party, today=day, days=wd)
         self.state = S.AWAITING_RESPONSE
-        reply_due = self.clock.reply_due_on
+        reply_due = _known(self.clock.reply_due_on)
         self._add(
             when,
             EventKind.REPLY_REQUESTED,
@@ -625,7 +637,7 @@ class _Replay:
             actions = rng.sample(OutcomeAction.values[:5], rng.choice([1, 1, 2]))
         self.state, self.outcome = S.RESOLVED, outcome
         self.outcome_actions = ",".join(actions)
-        self.outcome_notes = RESOLUTION_NOTES[outcome]
+        self.outcome_notes = RESOLUTION_NOTES[Outcome(outcome)]
         self.resolved_at = self.end = when
         self.clock = transitions.resolve(
             self.clock, reported_on=self.reported_on, today=day, days=self.wd

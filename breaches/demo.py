@@ -5,6 +5,7 @@ of resolved history in every region for the dashboards."""
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -59,10 +60,12 @@ RULE_FOR = {
 }
 
 
+class _DemoEvidence(ContentFile):
+    upload_kind = "pdf"  # what UploadField would have found in it
+
+
 def _evidence(n: int) -> ContentFile:
-    upload = ContentFile(b"%PDF-1.4\n% demo evidence\n%%EOF\n", name=f"evidence-{n:02d}.pdf")
-    upload.upload_kind = "pdf"
-    return upload
+    return _DemoEvidence(b"%PDF-1.4\n% demo evidence\n%%EOF\n", name=f"evidence-{n:02d}.pdf")
 
 
 def seed(*, stdout) -> None:
@@ -81,6 +84,8 @@ def seed(*, stdout) -> None:
             n += 1
             occurred = today - datetime.timedelta(days=20 + 3 * n)
             version = MOUVersion.objects.in_force_in_region(london, on=occurred)
+            if version is None:
+                raise RuntimeError(f"The demo needs a London MOU in force on {occurred}")
             breach_type = TYPES[n % len(TYPES)]
             la = camden if n % 4 == 0 else las[n % len(las)]
             new = services.NewBreach(
@@ -99,6 +104,8 @@ def seed(*, stdout) -> None:
                     engagement_type="limited_company_umbrella",
                     on=occurred,
                 )
+                if cap is None:
+                    raise RuntimeError("The demo needs London's cap for a social worker")
                 new.rate_paid, new.job_type, new.engagement_type = (
                     cap.max_hourly_rate + Decimal("6.50"),
                     "social_worker",
@@ -118,7 +125,7 @@ def seed(*, stdout) -> None:
             day = started
             for step in steps:
                 day += datetime.timedelta(days=3)
-                kwargs = {"today": day, "note": "Demo note."}
+                kwargs: dict[str, Any] = {"today": day, "note": "Demo note."}
                 if step == "request_reply":
                     kwargs["party"] = breach.parties.first()
                     kwargs["reply_due_on"] = day + datetime.timedelta(days=14)

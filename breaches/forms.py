@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from breaches.models import BreachType, Outcome, OutcomeAction
+from breaches.models import BreachParty, BreachType, Outcome, OutcomeAction
 from breaches.workflow import Action
-from kernel.forms import GovukDateField, GovukForm
+from kernel.forms import GovukDateField, GovukForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import EngagementType, JobType, LocalAuthority, MOURule
 from msp.forms import AgencyChooserField, MSPChooserField
@@ -75,8 +75,8 @@ class LogBreachForm(GovukForm):
 
     def __init__(self, *args, regions, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.visible_to(user)
-        self.fields["msp"].queryset = MSP.objects.visible_to(user)
+        model_choice_field(self, "agency").queryset = Agency.objects.visible_to(user)
+        model_choice_field(self, "msp").queryset = MSP.objects.visible_to(user)
         rules = (
             MOURule.objects.filter(
                 version__mou__region__in=regions, version__status__in=["active", "superseded"]
@@ -84,7 +84,7 @@ class LogBreachForm(GovukForm):
             .select_related("version__mou__region")
             .order_by("version__mou__region__name", "-version__effective_from", "order")
         )
-        self.fields["rule"].queryset = rules
+        model_choice_field(self, "rule").queryset = rules
         grouped: dict[str, list] = {}
         for rule in rules:
             label = f"{rule.version.mou.region.name} MOU {rule.version.label}"
@@ -94,17 +94,17 @@ class LogBreachForm(GovukForm):
                 else f"Regional: {rule.wording[:60]}"
             )
             grouped.setdefault(label, []).append((rule.pk, text))
-        self.fields["rule"].choices = [("", "Choose the rule"), *grouped.items()]
+        choice_field(self, "rule").choices = [("", "Choose the rule"), *grouped.items()]
         las = (
             LocalAuthority.objects.filter(region__in=regions)
             .select_related("region")
             .order_by("region__name", "name")
         )
-        self.fields["local_authority"].queryset = las
+        model_choice_field(self, "local_authority").queryset = las
         by_region: dict[str, list] = {}
         for la in las:
             by_region.setdefault(la.region.name, []).append((la.pk, la.name))
-        self.fields["local_authority"].choices = [("", "None"), *by_region.items()]
+        choice_field(self, "local_authority").choices = [("", "None"), *by_region.items()]
         self.fields["rate_paid"].widget.attrs.update(
             {"class": "govuk-input--width-5", "inputmode": "decimal"}
         )
@@ -130,7 +130,7 @@ class ActionForm(GovukForm):
     takes (`form_fields`), whether the note is required and what the note is called."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    party = forms.ModelChoiceField(
+    party: forms.ModelChoiceField[BreachParty] = forms.ModelChoiceField(
         queryset=None, label="Who should reply", empty_label=None, required=False
     )
     reply_due_on = GovukDateField(
@@ -152,7 +152,7 @@ class ActionForm(GovukForm):
     def __init__(self, *args, action: Action, breach, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
-        self.fields["party"].queryset = breach.parties.select_related(
+        model_choice_field(self, "party").queryset = breach.parties.select_related(
             "local_authority", "agency", "msp"
         )
         for name in self.ACTION_FIELDS:

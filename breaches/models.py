@@ -4,6 +4,8 @@ an outcome. The workflow (states, levels, deadlines) is described in docs/adr/00
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +15,9 @@ from django.utils import timezone
 
 from kernel.uploads import private_storage, upload_path
 from mou.models import EngagementType, JobType
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class BreachType(models.TextChoices):
@@ -73,7 +78,7 @@ class ReferenceCounter(models.Model):
 
 
 class BreachQuerySet(models.QuerySet["Breach"]):
-    def visible_to(self, user) -> BreachQuerySet:
+    def visible_to(self, user: User) -> BreachQuerySet:
         """Leads of a region (regional leads, admins): its breaches. An LA's people: breaches
         where the LA is a party, and those they reported; DCSs also those at the level where
         the region's DCS board is responsible. MSP contacts: breaches their MSP answers for
@@ -245,7 +250,7 @@ class Breach(models.Model):
         return [OutcomeAction(a).label for a in self.outcome_actions.split(",") if a]
 
     @property
-    def excess(self):
+    def excess(self) -> Decimal | None:
         if self.rate_paid is None or self.cap_rate is None:
             return None
         return self.rate_paid - self.cap_rate

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from accounts.roles import Capability, Role
 from accounts.selectors import people_holding, people_with
-from breaches.models import Breach, party_reached_by_msp
+from breaches.models import Breach, BreachParty, party_reached_by_msp
 from breaches.permissions import RESPONSIBLE_CAPABILITY
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SUBJECTS = {
     "logged": "Breach {ref} logged: {type}",
@@ -62,16 +68,16 @@ def recipients(kind: str, breach: Breach) -> list[str]:
     return sorted({p.email for p in people if p.is_active})
 
 
-def responsible_people(breach: Breach, parties) -> list:
+def responsible_people(breach: Breach, parties: Iterable[BreachParty]) -> list[User]:
     """The people responsible at the breach's current level."""
     from mou.models import Responsible
 
     level = breach.level
     if level is None or level.responsible == Responsible.REGIONAL_LEADS:
         return []  # the region's leads are told of every step already
-    capability = RESPONSIBLE_CAPABILITY[level.responsible]
+    capability = RESPONSIBLE_CAPABILITY[Responsible(level.responsible)]
     if level.responsible == Responsible.LA_DCS:
-        people: list = []
+        people: list[User] = []
         for la_id in [p.local_authority_id for p in parties if p.local_authority_id]:
             people += people_with(capability, local_authority_id=la_id)
         return people

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from accounts.roles import Capability
 from accounts.scope import access_for
-from breaches.models import Breach
-from mou.models import Region, Responsible
+from breaches.models import Breach, BreachQuerySet
+from mou.models import Region, RegionQuerySet, Responsible
 
 # Who is responsible at each rung of the ladder, as a capability of the role table.
 RESPONSIBLE_CAPABILITY = {
@@ -27,7 +27,7 @@ def loggable_region_ids(user: User) -> set[int] | None:
     return None if scope.national else set(scope.region_ids)
 
 
-def loggable_regions(user: User):
+def loggable_regions(user: User) -> RegionQuerySet:
     ids = loggable_region_ids(user)
     return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
 
@@ -42,7 +42,7 @@ def can_log_in_region(user: User, region_id: int) -> bool:
     return ids is None or region_id in ids
 
 
-def breaches_visible_to(user: User):
+def breaches_visible_to(user: User) -> BreachQuerySet:
     return Breach.objects.visible_to(user)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -13,10 +14,13 @@ from accounts.scope import access_for
 from breaches.models import OPEN_STATES, Breach, BreachState
 from mou.models import Responsible
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 LIMIT = 10
 
 
-def home_queues(user) -> list[tuple[str, list[Breach]]]:
+def home_queues(user: User) -> list[tuple[str, list[Breach]]]:
     """Named lists of breaches for the home page (at most 10 each, a fixed number of queries)."""
     access = access_for(user)
     today = timezone.localdate()

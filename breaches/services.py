@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,8 +28,8 @@ from breaches.notifications import notify
 from breaches.permissions import can_log_in_region, can_see
 from kernel.uploads import safe_download_name
 from kernel.working_days import add_working_days
-from mou.models import LocalAuthority, MOURule, MOUVersion, PriceCap
-from msp.models import MSPContract
+from mou.models import LocalAuthority, MOURule, MOUVersion, PriceCap, Region
+from msp.models import MSP, Agency, MSPContract
 
 TRIAGE_WORKING_DAYS = 5
 
@@ -41,14 +42,14 @@ class NewBreach:
     description: str
     worker_reference: str = ""
     local_authorities: list[LocalAuthority] = field(default_factory=list)
-    agencies: list = field(default_factory=list)
-    msps: list = field(default_factory=list)
+    agencies: list[Agency] = field(default_factory=list)
+    msps: list[MSP] = field(default_factory=list)
     rate_paid: Decimal | None = None
     job_type: str = ""
     engagement_type: str = ""
 
 
-def _next_reference(region, year: int) -> str:
+def _next_reference(region: Region, year: int) -> str:
     """The next reference for the region and year, e.g. LDN-2026-0042: the counter row is locked,
     so two people logging at once get different numbers."""
     ReferenceCounter.objects.get_or_create(region=region, year=year)
@@ -58,14 +59,16 @@ def _next_reference(region, year: int) -> str:
     return f"{region.code}-{year}-{counter.last:04d}"
 
 
-def cap_for(region, *, job_type: str, engagement_type: str, on: datetime.date) -> PriceCap | None:
+def cap_for(
+    region: Region, *, job_type: str, engagement_type: str, on: datetime.date
+) -> PriceCap | None:
     return PriceCap.objects.in_force(
         region=region, job_type=job_type, engagement_type=engagement_type, on=on
     )
 
 
 @transaction.atomic
-def breach_log(*, new: NewBreach, actor: User, evidence=None) -> Breach:
+def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> Breach:
     """Log a breach against at least one party, with the rule of the MOU version in force in the
     region on the day it happened."""
     region = new.rule.version.mou.region
@@ -125,7 +128,7 @@ def breach_log(*, new: NewBreach, actor: User, evidence=None) -> Breach:
                 errors["rate_paid"] = (
                     f"£{new.rate_paid} is not above the cap of £{cap.max_hourly_rate}"
                 )
-    if errors:
+    if errors or version is None:  # no version means an error on occurred_on
         raise ValidationError(errors)
     reported_on = timezone.localdate()
     breach = Breach.objects.create(
@@ -159,7 +162,7 @@ def breach_log(*, new: NewBreach, actor: User, evidence=None) -> Breach:
     return breach
 
 
-def _evidence_add(breach: Breach, upload, actor: User) -> BreachEvidence:
+def _evidence_add(breach: Breach, upload: File, actor: User) -> BreachEvidence:
     item = BreachEvidence.objects.create(
         breach=breach,
         file=upload,
@@ -172,7 +175,7 @@ def _evidence_add(breach: Breach, upload, actor: User) -> BreachEvidence:
 
 
 @transaction.atomic
-def breach_evidence_add(*, breach: Breach, upload, actor: User) -> BreachEvidence:
+def breach_evidence_add(*, breach: Breach, upload: File, actor: User) -> BreachEvidence:
     if not can_see(actor, breach):
         raise PermissionDenied
     return _evidence_add(breach, upload, actor)

@@ -117,7 +117,7 @@ def reach_level(
     days: Days = CALENDAR,
 ) -> Move:
     """The first level from `start` that applies: its deadline runs from today."""
-    skipped = []
+    skipped: list[Any] = []
     for level in ladder[start:]:
         if level_applies(level, has_la_party=has_la_party):
             moved = replace(

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,13 +28,14 @@ from breaches.workflow import ACTIONS, allowed_actions
 from cap_exceptions.models import CapException
 from kernel.exports import csv_response
 from kernel.forms import add_service_errors
+from kernel.http import AuthenticatedHttpRequest
 from kernel.uploads import upload_response
 from kernel.working_days import working_days_between
 from mou.models import LocalAuthority
 from msp.models import MSP
 
 
-def _new_breach(data: dict) -> services.NewBreach:
+def _new_breach(data: dict[str, Any]) -> services.NewBreach:
     return services.NewBreach(
         rule=data["rule"],
         breach_type=data["breach_type"],
@@ -50,7 +51,7 @@ def _new_breach(data: dict) -> services.NewBreach:
     )
 
 
-def _covering_exception(data: dict) -> CapException | None:
+def _covering_exception(data: dict[str, Any]) -> CapException | None:
     """An approved, unexpired cap exception for the LA, job type and agency of a rate breach."""
     if data["breach_type"] != BreachType.RATE_ABOVE_CAP or not (
         data["local_authority"] and data["agency"] and data["job_type"]
@@ -65,7 +66,7 @@ def _covering_exception(data: dict) -> CapException | None:
 
 
 @require_http_methods(["GET", "POST"])
-def log_breach(request: HttpRequest) -> HttpResponse:
+def log_breach(request: AuthenticatedHttpRequest) -> HttpResponse:
     regions = loggable_regions(request.user)
     if not regions.exists():
         raise PermissionDenied
@@ -101,7 +102,7 @@ def log_breach(request: HttpRequest) -> HttpResponse:
     return render(request, "breaches/log.html", {"form": form, "covering": covering})
 
 
-def _visible_las(request: HttpRequest):
+def _visible_las(request: AuthenticatedHttpRequest):
     regions = loggable_regions(request.user)
     return LocalAuthority.objects.filter(region__in=regions).order_by("name")
 
@@ -109,7 +110,7 @@ def _visible_las(request: HttpRequest):
 _PARTIES = BreachParty.objects.select_related("local_authority", "agency", "msp")
 
 
-def _list_queryset(request: HttpRequest):
+def _list_queryset(request: AuthenticatedHttpRequest):
     return breaches_visible_to(request.user).prefetch_related(
         Prefetch("parties", queryset=_PARTIES)
     )
@@ -141,7 +142,7 @@ class BreachListView(SingleTableMixin, FilterView):
 
 
 @require_GET
-def breach_export(request: HttpRequest) -> HttpResponse:
+def breach_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Exactly the filtered rows the person may see, as CSV."""
     breaches = BreachFilter(
         request.GET,
@@ -166,7 +167,7 @@ def breach_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def breach_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def breach_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     # The party asked to reply is one of the parties read below: joining it again cost the
     # breach's query two thirds of its planning time on PostgreSQL.
     related = tuple(name for name in BREACH_RELATED if name != "awaiting_party")
@@ -271,7 +272,7 @@ def deadline_in_words(breach: Breach) -> str:
 
 
 @require_POST
-def breach_comment(request: HttpRequest, reference: str) -> HttpResponse:
+def breach_comment(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     breach = get_breach_for_user(request.user, reference)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -282,7 +283,7 @@ def breach_comment(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def breach_evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
+def breach_evidence_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     breach = get_breach_for_user(request.user, reference)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -297,14 +298,14 @@ def breach_evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_GET
-def breach_evidence(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def breach_evidence(request: AuthenticatedHttpRequest, reference: str, pk: int) -> FileResponse:
     breach = get_breach_for_user(request.user, reference)
     item = get_object_or_404(breach.evidence.all(), pk=pk)
     return upload_response(item.file, download_name=item.name, kind=item.kind or None)
 
 
 @require_http_methods(["GET", "POST"])
-def breach_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+def breach_action(request: AuthenticatedHttpRequest, reference: str, action: str) -> HttpResponse:
     breach = get_breach_for_user(request.user, reference)
     spec = ACTIONS.get(action)
     if spec is None:

@@ -108,7 +108,7 @@ def _responsible(user: User, breach: Breach) -> bool:
     if level is None:
         return False
     access = access_for(user)
-    capability = RESPONSIBLE_CAPABILITY[level.responsible]
+    capability = RESPONSIBLE_CAPABILITY[Responsible(level.responsible)]
     if level.responsible == Responsible.LA_DCS:
         return any(
             access.can(capability, local_authority_id=p.local_authority_id)
@@ -207,7 +207,7 @@ def _save(
         to_state=breach.state,
         actor=actor,
         note=note,
-        to_level=breach.level.order if breach.level_id else None,
+        to_level=breach.level.order if breach.level is not None else None,
     )
     if notify_kind:
         transaction.on_commit(partial(notify, notify_kind, breach_id=breach.pk))
@@ -241,7 +241,7 @@ def _request_reply(
     clock = transitions.stop_clock(
         _clock(breach), party=party, today=act.today, reply_due_on=reply_due_on
     )
-    if clock.reply_due_on <= act.today:
+    if clock.reply_due_on is not None and clock.reply_due_on <= act.today:  # always set
         raise ValidationError({"reply_due_on": "The reply date must be in the future"})
     _set_clock(breach, clock)
     return f"From {party}, by {clock.reply_due_on:%-d %B %Y}. {act.note}".strip()

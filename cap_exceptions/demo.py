@@ -37,6 +37,8 @@ def seed(*, stdout) -> None:
             engagement_type=EngagementType.LIMITED_COMPANY_UMBRELLA,
             on=starts,
         )
+        if cap is None:
+            raise RuntimeError(f"The demo needs a {job_type} cap in Camden's region")
         exception = services.exception_request(
             request=services.Request(
                 local_authority=camden,

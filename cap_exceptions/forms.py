@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
-from kernel.forms import GovukDateField, GovukForm
-from mou.models import EngagementType, JobType
+from kernel.forms import GovukDateField, GovukForm, model_choice_field
+from mou.models import EngagementType, JobType, LocalAuthority
 from msp.forms import AgencyChooserField, MSPChooserField
 from msp.models import MSP, Agency
 
 
 class RequestForm(GovukForm):
-    local_authority = forms.ModelChoiceField(
+    local_authority: forms.ModelChoiceField[LocalAuthority] = forms.ModelChoiceField(
         queryset=None, label="Local authority", empty_label=None
     )
     job_type = forms.ChoiceField(
@@ -57,9 +57,9 @@ class RequestForm(GovukForm):
 
     def __init__(self, *args, local_authorities, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["local_authority"].queryset = local_authorities
-        self.fields["agency"].queryset = Agency.objects.visible_to(user)
-        self.fields["msp"].queryset = MSP.objects.visible_to(user)
+        model_choice_field(self, "local_authority").queryset = local_authorities
+        model_choice_field(self, "agency").queryset = Agency.objects.visible_to(user)
+        model_choice_field(self, "msp").queryset = MSP.objects.visible_to(user)
         self.fields["rate"].widget.attrs.update(
             {"class": "govuk-input--width-5", "inputmode": "decimal"}
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -17,6 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mou.models import EngagementType, JobType
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from mou.models import LocalAuthority
+    from msp.models import Agency
 
 
 class ExceptionStatus(models.TextChoices):
@@ -28,7 +34,7 @@ class ExceptionStatus(models.TextChoices):
 
 
 class CapExceptionQuerySet(models.QuerySet["CapException"]):
-    def visible_to(self, user) -> CapExceptionQuerySet:
+    def visible_to(self, user: User) -> CapExceptionQuerySet:
         """The LA's own people see its exceptions; the region's leads (regional leads and
         admins) the region's; national admins all. Observers and MSP contacts see none."""
         from accounts.roles import Capability
@@ -46,7 +52,7 @@ class CapExceptionQuerySet(models.QuerySet["CapException"]):
         return self.filter(status=ExceptionStatus.APPROVED, starts_on__lte=on, expires_on__gte=on)
 
     def covering(
-        self, *, local_authority, job_type: str, agency, on: datetime.date
+        self, *, local_authority: LocalAuthority, job_type: str, agency: Agency, on: datetime.date
     ) -> CapExceptionQuerySet:
         """Approved, unexpired exceptions that cover an engagement (used by the breach form)."""
         return self.in_force(on=on).filter(

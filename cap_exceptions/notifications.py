@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -9,6 +12,9 @@ from django.template.loader import render_to_string
 from accounts.roles import Capability, Role
 from accounts.selectors import people_holding, people_with
 from cap_exceptions.models import CapException
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SUBJECTS = {
     "requested": "Cap exception {ref} needs your decision",
@@ -21,6 +27,7 @@ SUBJECTS = {
 
 def _recipients(kind: str, exception: CapException) -> list[str]:
     la = exception.local_authority
+    people: Iterable[User]
     if kind == "requested":
         people = people_with(
             Capability.DECIDE_CAP_EXCEPTIONS, local_authority_id=la.pk, region_id=la.region_id

@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.roles import Capability
 from accounts.scope import access_for
 from cap_exceptions.models import CapException, ExceptionStatus
-from mou.models import LocalAuthority, SecondApprover
+from mou.models import LocalAuthority, LocalAuthorityQuerySet, SecondApprover
 
 
 def get_exception_for_user(user: User, pk: int, *, related: tuple[str, ...] = ()) -> CapException:
@@ -31,7 +31,7 @@ def require_register(user: User) -> None:
         raise PermissionDenied
 
 
-def requestable_local_authorities(user: User):
+def requestable_local_authorities(user: User) -> LocalAuthorityQuerySet:
     """The LAs for which the person may ask for an exception."""
     la_ids = access_for(user).local_authority_ids(Capability.ACT_FOR_LA)
     return LocalAuthority.objects.filter(pk__in=la_ids).select_related("region").order_by("name")

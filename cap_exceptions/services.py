@@ -25,6 +25,7 @@ from cap_exceptions.permissions import (
 )
 from kernel.working_days import add_working_days
 from mou.models import LocalAuthority, MOUVersion, PriceCap
+from msp.models import MSP, Agency
 
 REMINDER_WORKING_DAYS = 20
 
@@ -50,8 +51,8 @@ class Request:
     local_authority: LocalAuthority
     job_type: str
     engagement_type: str
-    agency: object
-    msp: object | None
+    agency: Agency
+    msp: MSP | None
     engagement_reference: str
     rate: Decimal
     reason: str

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
@@ -16,6 +16,7 @@ from cap_exceptions.permissions import requestable_local_authorities, require_re
 from cap_exceptions.tables import CapExceptionTable, status_tag
 from kernel.exports import csv_response
 from kernel.forms import add_service_errors
+from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority
 
 DETAIL_RELATED = (
@@ -31,25 +32,25 @@ DETAIL_RELATED = (
 )
 
 
-def _visible(request: HttpRequest):
+def _visible(request: AuthenticatedHttpRequest):
     return CapException.objects.visible_to(request.user).select_related("local_authority", "agency")
 
 
-def _register_las(request: HttpRequest):
+def _register_las(request: AuthenticatedHttpRequest):
     return LocalAuthority.objects.filter(
         pk__in=_visible(request).values("local_authority_id")
     ).order_by("name")
 
 
-def _requestable_las(request: HttpRequest):
+def _requestable_las(request: AuthenticatedHttpRequest):
     return requestable_local_authorities(request.user)
 
 
-def get_exception_for_user(request: HttpRequest, pk: int) -> CapException:
+def get_exception_for_user(request: AuthenticatedHttpRequest, pk: int) -> CapException:
     return permissions.get_exception_for_user(request.user, pk, related=DETAIL_RELATED)
 
 
-def _require_register(request: HttpRequest) -> None:
+def _require_register(request: AuthenticatedHttpRequest) -> None:
     require_register(request.user)
 
 
@@ -80,7 +81,7 @@ class RegisterView(SingleTableMixin, FilterView):
 
 
 @require_GET
-def register_export(request: HttpRequest) -> HttpResponse:
+def register_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_register(request)
     exceptions = CapExceptionFilter(
         request.GET, queryset=_visible(request), local_authorities=_register_las(request)
@@ -127,7 +128,7 @@ def _request_data(form: RequestForm) -> services.Request:
 
 
 @require_http_methods(["GET", "POST"])
-def request_new(request: HttpRequest, renew_pk: int | None = None) -> HttpResponse:
+def request_new(request: AuthenticatedHttpRequest, renew_pk: int | None = None) -> HttpResponse:
     renewal_of = get_exception_for_user(request, renew_pk) if renew_pk else None
     local_authorities = _requestable_las(request)
     if renewal_of is not None:
@@ -173,7 +174,7 @@ def request_new(request: HttpRequest, renew_pk: int | None = None) -> HttpRespon
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exception = get_exception_for_user(request, pk)
     can_request = permissions.can_request(request.user, exception.local_authority)
     return render(
@@ -194,7 +195,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exception = get_exception_for_user(request, pk)
     if not permissions.can_decide(request.user, exception) and request.method == "GET":
         raise PermissionDenied
@@ -225,7 +226,7 @@ def status_label(exception: CapException) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def end_early(request: HttpRequest, pk: int) -> HttpResponse:
+def end_early(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exception = get_exception_for_user(request, pk)
     if not permissions.can_request(request.user, exception.local_authority):
         raise PermissionDenied

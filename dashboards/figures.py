@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncQuarter
@@ -39,6 +40,13 @@ from dashboards.periods import Period, local_midnight, previous_quarter, quarter
 from mou.models import LocalAuthority, Region, Signatory, SignatoryStatus, VersionStatus
 from msp.models import ReviewAction
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Signed(TypedDict):
+    signed: bool  # the LA has signed the region's active version
+
 
 @dataclass
 class Figure:
@@ -56,7 +64,7 @@ class Figure:
     @property
     def table_rows(self) -> list[tuple[str, str | None, list[tuple[object, bool]]]]:
         """(label, link, [(value, is a number)]) for each row, as the template shows them."""
-        links = self.links or [None] * len(self.rows)
+        links: list[str | None] = [*self.links] or [None] * len(self.rows)
         return [
             (row[0], link, [(v, _is_number(v)) for v in row[1:]])
             for row, link in zip(self.rows, links, strict=True)
@@ -80,7 +88,7 @@ def present(figure: Figure) -> Figure:
     return figure
 
 
-def region_authorities(region: Region) -> list[LocalAuthority]:
+def region_authorities(region: Region) -> list[WithAnnotations[LocalAuthority, _Signed]]:
     """The region's LAs by name, each marked `signed` when it has signed the active MOU version:
     one query serving the coverage figure, the per-LA table and the LA filter."""
     signed = Signatory.objects.filter(
@@ -88,11 +96,13 @@ def region_authorities(region: Region) -> list[LocalAuthority]:
         version__status=VersionStatus.ACTIVE,
         status=SignatoryStatus.SIGNED,
     )
-    return list(
+    authorities = (
         LocalAuthority.objects.filter(region=region)
         .annotate(signed=Exists(signed))
         .order_by("name")
     )
+    # The stubs drop the annotation when a custom queryset is iterated.
+    return cast("list[WithAnnotations[LocalAuthority, _Signed]]", list(authorities))
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ class Selection:
     region: Region
     period: Period
     today: datetime.date
-    authorities: list[LocalAuthority]
+    authorities: list[WithAnnotations[LocalAuthority, _Signed]]
     local_authority: LocalAuthority | None = None
 
     def breaches(self) -> QuerySet[Breach]:
@@ -169,7 +179,7 @@ def _as_date(value) -> datetime.date:
 # --- Region figures ------------------------------------------------------------------------------
 
 
-def coverage(authorities: list[LocalAuthority]) -> Figure:
+def coverage(authorities: list[WithAnnotations[LocalAuthority, _Signed]]) -> Figure:
     """Signatory coverage of the region's active MOU version."""
     outstanding = [la.name for la in authorities if not la.signed]
     rows = [
@@ -480,8 +490,8 @@ NATIONAL_COLUMNS = [
 
 def regions_side_by_side(regions: QuerySet[Region], period: Period, today: datetime.date) -> Figure:
     """One row per region (a fixed number of queries: one per measure)."""
-    regions = list(regions.annotate(las=Count("local_authorities")).order_by("name"))
-    ids = [r.pk for r in regions]
+    counted = list(regions.annotate(las=Count("local_authorities")).order_by("name"))
+    ids = [r.pk for r in counted]
     signed = dict(
         Signatory.objects.filter(
             version__mou__region_id__in=ids,
@@ -517,7 +527,7 @@ def regions_side_by_side(regions: QuerySet[Region], period: Period, today: datet
         .order_by()
     )
     rows = []
-    for r in regions:
+    for r in counted:
         counts = breaches.get(r.pk, {})
         rows.append(
             [
@@ -539,7 +549,7 @@ def regions_side_by_side(regions: QuerySet[Region], period: Period, today: datet
             rows,
             note="Open and overdue breaches and cap exceptions in force today; upheld breaches "
             "and the median time to resolution for breaches resolved in the period.",
-            keys=[r.code for r in regions],
+            keys=[r.code for r in counted],
         )
     )
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django import forms
 
 from dashboards.periods import Period, offered_quarters, parse_quarter, quarter_key, quarter_label
-from kernel.forms import GovukForm
+from kernel.forms import GovukForm, choice_field
 from mou.models import LocalAuthority, Region
 
 
@@ -28,7 +29,7 @@ class DashboardFilterForm(GovukForm):
         *,
         today: datetime.date,
         regions: list[Region] | None = None,
-        local_authorities: list[LocalAuthority] | None = None,
+        local_authorities: Sequence[LocalAuthority] | None = None,
     ) -> None:
         self.default = Period.default(today)
         initial = {"start": quarter_key(self.default.first), "end": quarter_key(self.default.last)}
@@ -36,8 +37,8 @@ class DashboardFilterForm(GovukForm):
         data = {**initial, **{k: v for k, v in data.items() if v}} if data else None
         super().__init__(data, initial=initial)
         choices = [(quarter_key(q), quarter_label(q)) for q in offered_quarters(today)]
-        self.fields["start"].choices = choices
-        self.fields["end"].choices = choices
+        choice_field(self, "start").choices = choices
+        choice_field(self, "end").choices = choices
         if regions is not None:
             self.fields["region"] = forms.ChoiceField(
                 label="Region",
@@ -65,9 +66,11 @@ class DashboardFilterForm(GovukForm):
     @property
     def period(self) -> Period:
         if self.is_bound and self.is_valid():
-            return Period(
-                parse_quarter(self.cleaned_data["start"]), parse_quarter(self.cleaned_data["end"])
-            )
+            # Valid means both are offered quarters, so both parse.
+            start = parse_quarter(self.cleaned_data["start"])
+            end = parse_quarter(self.cleaned_data["end"])
+            if start is not None and end is not None:
+                return Period(start, end)
         return self.default
 
     @property

@@ -4,10 +4,11 @@ on a region dashboard is about that region; observers never get links to individ
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,13 +35,24 @@ from dashboards.permissions import (
     sees_national_figures,
 )
 from kernel.exports import csv_response
+from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
+
+
+class _FiguresToken(TypedDict):
+    figures_token: str | None  # the data token, read with the region (token_subquery)
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    TokenedRegion: TypeAlias = WithAnnotations[Region, _FiguresToken]
 
 # The short tables shown two to a row at the top of a region dashboard.
 SUMMARY_SLUGS = ("coverage", "deadlines", "open-by-state", "open-by-level")
 
 
-def _require_dashboard(request: HttpRequest) -> None:
+def _require_dashboard(request: AuthenticatedHttpRequest) -> None:
     require_dashboard(request.user)
 
 
@@ -56,12 +68,12 @@ def _query(form: DashboardFilterForm, **extra) -> str:
 # --- National --------------------------------------------------------------------------------
 
 
-def _national_form(request: HttpRequest) -> DashboardFilterForm:
+def _national_form(request: AuthenticatedHttpRequest) -> DashboardFilterForm:
     return DashboardFilterForm(request.GET, today=timezone.localdate())
 
 
 @require_GET
-def dashboard_home(request: HttpRequest) -> HttpResponse:
+def dashboard_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The national view for national people; others go to their region's dashboard."""
     _require_dashboard(request)
     regions = Region.objects.visible_to(request.user)
@@ -83,7 +95,7 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def national_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def national_csv(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if not sees_national_figures(request.user) or slug not in NATIONAL_FIGURES:
         raise Http404  # national figures are out of scope for everyone else
     _require_dashboard(request)
@@ -108,7 +120,7 @@ def _national_figures(regions, form: DashboardFilterForm, slugs) -> dict[str, Fi
 
 
 def _region_selection(
-    request: HttpRequest, region: Region
+    request: AuthenticatedHttpRequest, region: Region
 ) -> tuple[DashboardFilterForm, Selection, LocalAuthority | None]:
     today = timezone.localdate()
     scope = access_for(request.user).scope
@@ -132,7 +144,7 @@ def _region_selection(
     return form, selection, own_local_authority(request.user, region)
 
 
-def _region_switch(request: HttpRequest, region: Region) -> HttpResponse | None:
+def _region_switch(request: AuthenticatedHttpRequest, region: Region) -> HttpResponse | None:
     """Choosing another region in the filters opens that region's dashboard (same period)."""
     code = request.GET.get("region")
     if not code or code == region.code:
@@ -145,14 +157,15 @@ def _region_switch(request: HttpRequest, region: Region) -> HttpResponse | None:
     return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
-def _region(request: HttpRequest, code: str) -> Region:
+def _region(request: AuthenticatedHttpRequest, code: str) -> TokenedRegion:
     """The region, 404 outside the person's scope; read with the data token."""
     regions = Region.objects.visible_to(request.user).annotate(figures_token=token_subquery())
-    return get_object_or_404(regions, code=code)
+    # The stubs' annotated type does not match a declared one; the row has the token.
+    return cast("TokenedRegion", get_object_or_404(regions, code=code))
 
 
 def _region_figures(
-    region: Region, selection: Selection, slugs, *, highlight: str | None = None
+    region: TokenedRegion, selection: Selection, slugs, *, highlight: str | None = None
 ) -> dict[str, Figure]:
     la = selection.local_authority
     about = (
@@ -171,7 +184,7 @@ def _region_figures(
 
 
 @require_GET
-def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = _region(request, code)  # 404 first
     _require_dashboard(request)
     switch = _region_switch(request, region)
@@ -207,7 +220,7 @@ def _overdue_url(la_code: str) -> str:
 
 
 @require_GET
-def figure_csv(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+def figure_csv(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpResponse:
     region = _region(request, code)
     _require_dashboard(request)
     if slug not in REGION_FIGURES:

@@ -16,13 +16,14 @@ from accounts.scope import access_for
 from breaches.selectors import home_queues
 from dashboards.figures import headline
 from dashboards.permissions import has_dashboard
+from kernel.http import AuthenticatedHttpRequest
 from mou.models import Region
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's dashboard first (for the roles that have one), then their work, their
     memberships and where to go next."""
     access = access_for(request.user)
@@ -71,12 +72,12 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The 500 page, rendered without context processors: the database may be what failed."""
     context = {"portal_name": settings.PORTAL_NAME, "require_2fa": settings.REQUIRE_2FA}
     html = loader.get_template("500.html").render(context)
     return HttpResponseServerError(html)
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+def csrf_failure(request: AuthenticatedHttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)

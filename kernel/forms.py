@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
@@ -71,6 +72,8 @@ class GovukFormMixin:
     """GOV.UK wording for a missing answer ("Enter your email address", "Select a role") unless a
     field sets its own."""
 
+    fields: dict[str, forms.Field]  # the form's own copies (forms.BaseForm)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         default_required = forms.Field.default_error_messages["required"]
@@ -86,6 +89,24 @@ class GovukFormMixin:
             )
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's own choice field, typed as one (``form.fields`` holds plain ``Field``s)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A form's own model choice field, typed as one, to set its queryset or empty label."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def field_queryset(form: forms.BaseForm, name: str) -> models.QuerySet[Any]:
+    """The queryset of a form's own model choice field (one a ModelForm made always has one)."""
+    queryset = model_choice_field(form, name).queryset
+    if queryset is None:
+        raise ImproperlyConfigured(f"The {name} field has no queryset")
+    return queryset
+
+
 class GovukForm(GovukFormMixin, forms.Form):
     pass
 
@@ -98,15 +119,15 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
     def _post_clean(self) -> None:
         self.instance.validate_constraints = _skip_constraints
         try:
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]  # a private ModelForm hook the stubs omit
         finally:
             del self.instance.validate_constraints
 
     def validate_unique(self) -> None:
         try:
-            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())  # type: ignore[attr-defined]  # private, not in the stubs
         except ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]  # private, not in the stubs
 
 
 def _skip_constraints(exclude=None) -> None:
@@ -120,7 +141,7 @@ class DateInputWidget(forms.MultiWidget):
     use_fieldset = True
 
     def __init__(self, attrs=None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(
                 attrs={
                     "inputmode": "numeric",
@@ -188,7 +209,11 @@ class GovukDateField(forms.MultiValueField):
 
 
 def add_service_errors(
-    form, error: ValidationError, *, fields: bool = True, rename: dict | None = None
+    form: forms.BaseForm,
+    error: ValidationError,
+    *,
+    fields: bool = True,
+    rename: dict[str, str] | None = None,
 ) -> None:
     """Put a service's ValidationError beside the field it names (or at the top of the form when
     the form has no such field), so every page explains a broken rule the same way.
@@ -288,7 +313,7 @@ class ChooserField(forms.Field):
         message = self.error_messages["none"].format(noun=self.noun, text=_quoted(text))
         raise ValidationError(message, code="none")
 
-    def _several(self, found: list, text: str) -> ValidationError:
+    def _several(self, found: list[models.Model], text: str) -> ValidationError:
         """The error for several matches, naming up to SHOWN of them."""
         names = "; ".join(self.describe(record) for record in found[: self.SHOWN])
         if len(found) > self.SHOWN:

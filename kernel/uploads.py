@@ -228,7 +228,7 @@ class upload_path:
         return isinstance(other, upload_path) and other.folder == self.folder
 
 
-def safe_download_name(name: str, fallback: str = "download") -> str:
+def safe_download_name(name: str | None, fallback: str = "download") -> str:
     cleaned = get_valid_filename(PurePath(name or "").name) if name else ""
     return cleaned or fallback
 

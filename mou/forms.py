@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from kernel.forms import GovukDateField, GovukForm, GovukModelForm
+from kernel.forms import GovukDateField, GovukForm, GovukModelForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import (
     RULE_DEFAULTS,
@@ -91,7 +91,7 @@ class RuleForm(GovukModelForm):
                 del self.fields["value"]
         else:
             taken = set(version.rules.values_list("kind", flat=True))
-            self.fields["kind"].choices = [
+            choice_field(self, "kind").choices = [
                 (value, label)
                 for value, label in RuleKind.choices
                 if value == RuleKind.REGIONAL or value not in taken
@@ -225,7 +225,7 @@ class SignatoryForm(GovukModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signed_by_name"].help_text = "Only when the status is signed"
-        self.fields["status"].choices = SignatoryStatus.choices
+        choice_field(self, "status").choices = SignatoryStatus.choices
 
 
 class CarryOverForm(GovukForm):
@@ -245,19 +245,19 @@ class CarryOverForm(GovukForm):
 
     def __init__(self, *args, version: MOUVersion, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = version.mou.versions.exclude(pk=version.pk)
+        model_choice_field(self, "source").queryset = version.mou.versions.exclude(pk=version.pk)
+
+
+class _VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: MOUVersion) -> str:
+        return f"{obj.label} ({obj.get_status_display().lower()})"
 
 
 class CompareForm(GovukForm):
-    a = forms.ModelChoiceField(
-        queryset=MOUVersion.objects.none(), label="Compare", empty_label=None
-    )
-    b = forms.ModelChoiceField(queryset=MOUVersion.objects.none(), label="With", empty_label=None)
+    a = _VersionChoiceField(queryset=MOUVersion.objects.none(), label="Compare", empty_label=None)
+    b = _VersionChoiceField(queryset=MOUVersion.objects.none(), label="With", empty_label=None)
 
     def __init__(self, *args, versions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("a", "b"):
-            self.fields[name].queryset = versions
-            self.fields[name].label_from_instance = lambda v: (
-                f"{v.label} ({v.get_status_display().lower()})"
-            )
+            model_choice_field(self, name).queryset = versions

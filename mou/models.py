@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from kernel.history import HistoryStamps
 from kernel.uploads import private_storage, upload_path
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.filter(pk__in=scope.region_ids)
 
 
-class Region(models.Model):
+class Region(HistoryStamps, models.Model):
     """One of the 9 English regions, with its regional improvement and innovation alliance."""
 
     code = models.CharField(
@@ -72,7 +73,7 @@ class LocalAuthorityQuerySet(models.QuerySet["LocalAuthority"]):
         return self.filter(region_id__in=scope.region_ids)
 
 
-class LocalAuthority(models.Model):
+class LocalAuthority(HistoryStamps, models.Model):
     """An English local authority with children's services responsibility (DfE reference data)."""
 
     la_code = models.CharField(
@@ -107,7 +108,7 @@ class MOUQuerySet(models.QuerySet["MOU"]):
         return self.filter(region__in=Region.objects.visible_to(user))
 
 
-class MOU(models.Model):
+class MOU(HistoryStamps, models.Model):
     """A region's agency social work memorandum of understanding (one per region)."""
 
     region = models.OneToOneField(Region, models.PROTECT, related_name="mou")
@@ -172,7 +173,7 @@ class SecondApprover(models.TextChoices):
     REGIONAL_LEAD = "regional_lead", "A regional lead of the region"
 
 
-class MOUVersion(models.Model):
+class MOUVersion(HistoryStamps, models.Model):
     mou = models.ForeignKey(MOU, models.PROTECT, related_name="versions")
     label = models.CharField("Version", max_length=40, help_text="For example 2025.1 or Version 3")
     status = models.CharField(max_length=16, choices=VersionStatus, default=VersionStatus.DRAFT)
@@ -311,7 +312,7 @@ RULE_DEFAULTS: dict[str, RuleDefault] = {
 NUMERIC_RULES = frozenset(k for k, d in RULE_DEFAULTS.items() if d.value is not None)
 
 
-class MOURule(models.Model):
+class MOURule(HistoryStamps, models.Model):
     """One rule of a version. Breaches point at these rows."""
 
     version = models.ForeignKey(MOUVersion, models.CASCADE, related_name="rules")
@@ -373,7 +374,7 @@ class Responsible(models.TextChoices):
     NATIONAL_TEAM = "national_team", "The national team (national admins)"
 
 
-class EscalationLevel(models.Model):
+class EscalationLevel(HistoryStamps, models.Model):
     """A rung of the version's escalation ladder (regional practice, not national law)."""
 
     version = models.ForeignKey(MOUVersion, models.CASCADE, related_name="escalation_levels")
@@ -435,7 +436,7 @@ class PriceCapQuerySet(models.QuerySet["PriceCap"]):
         )
 
 
-class PriceCap(models.Model):
+class PriceCap(HistoryStamps, models.Model):
     version = models.ForeignKey(MOUVersion, models.CASCADE, related_name="price_caps")
     job_type = models.CharField(max_length=32, choices=JobType)
     engagement_type = models.CharField(max_length=32, choices=EngagementType)
@@ -489,7 +490,7 @@ class SignatoryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class Signatory(models.Model):
+class Signatory(HistoryStamps, models.Model):
     """One local authority's position on one version of its region's MOU."""
 
     version = models.ForeignKey(MOUVersion, models.PROTECT, related_name="signatories")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import FilteredRelation, Q
 
@@ -20,7 +21,7 @@ from mou.models import (
 )
 
 # Outstanding first: what an admin still has to chase.
-STATUS_ORDER = {
+STATUS_ORDER: dict[str | None, int] = {
     None: 0,
     SignatoryStatus.INVITED: 1,
     SignatoryStatus.DECLINED: 2,
@@ -67,7 +68,7 @@ def signatory_matrix(version: MOUVersion) -> Matrix:
         .annotate(
             signatory=FilteredRelation("signatures", condition=Q(signatures__version=version))
         )
-        .select_related("signatory")
+        .select_related("signatory")  # type: ignore[misc]  # a FilteredRelation the plugin misses
     )
     # An LA with no row for the version gets no `signatory` attribute from the join.
     rows = [MatrixRow(la, getattr(la, "signatory", None)) for la in local_authorities]
@@ -154,7 +155,7 @@ def mou_changes(mou: MOU, *, limit: int = 40) -> list[Change]:
     and one for the MOU's versions unless they were prefetched)."""
     changes: list[Change] = []
 
-    def who(record) -> str:
+    def who(record: Any) -> str:  # a historical record (simple_history is untyped)
         return str(record.history_user) if record.history_user else "The portal"
 
     versions = MOUVersion.history.filter(mou_id=mou.pk).select_related("history_user")

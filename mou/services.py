@@ -6,13 +6,16 @@ import csv
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.base import File
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from kernel.history import HistoryStamps
 from kernel.uploads import safe_download_name
 from mou.models import (
     MOU,
@@ -32,6 +35,9 @@ from mou.models import (
     VersionStatus,
 )
 from mou.permissions import require_mou_manager
+
+_Stamped = TypeVar("_Stamped", bound=HistoryStamps)
+_VersionPart = TypeVar("_VersionPart", MOURule, EscalationLevel, PriceCap)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -77,11 +83,8 @@ def reference_data_load() -> LoadResult:
 
     existing = {la.la_code: la for la in LocalAuthority.objects.all()}
     for row in _rows("local_authorities.csv"):
-        wanted = {
-            "ons_code": row["ons_code"],
-            "name": row["name"],
-            "region": regions_by_name[row["region"]],
-        }
+        region = regions_by_name[row["region"]]
+        wanted = {"ons_code": row["ons_code"], "name": row["name"], "region": region}
         la = existing.get(row["la_code"])
         if la is None:
             LocalAuthority.objects.create(la_code=row["la_code"], **wanted)
@@ -90,7 +93,7 @@ def reference_data_load() -> LoadResult:
         changed = [
             name
             for name, value in wanted.items()
-            if (la.region_id != value.pk if name == "region" else getattr(la, name) != value)
+            if (la.region_id != region.pk if name == "region" else getattr(la, name) != value)
         ]
         if changed:
             for name in changed:
@@ -111,7 +114,7 @@ DEFAULT_LADDER = [
 ]
 
 
-def _stamp(obj, actor: User | None):
+def _stamp(obj: _Stamped, actor: User | None) -> _Stamped:
     obj._history_user = actor
     return obj
 
@@ -134,7 +137,7 @@ def _draft_for_change(version: MOUVersion, actor: User | None) -> MOUVersion:
     return current
 
 
-def _full_clean(obj, exclude: set[str] | None = None) -> None:
+def _full_clean(obj: models.Model, exclude: set[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_constraints=False)
 
 
@@ -230,7 +233,11 @@ PUBLISHING_OWNS = frozenset({"mou", "status", "effective_to", "published_at", "p
 
 @transaction.atomic
 def mou_version_update(
-    *, version: MOUVersion, changes: dict, document=None, actor: User | None
+    *,
+    version: MOUVersion,
+    changes: dict[str, object],
+    document: File | None = None,
+    actor: User | None,
 ) -> MOUVersion:
     """Change a draft's details and, optionally, its document (an UploadField file).
 
@@ -295,7 +302,9 @@ def mou_version_publish(*, version: MOUVersion, actor: User | None) -> MOUVersio
     return version
 
 
-def _save_part(obj, *, version: MOUVersion, actor: User | None, unique_message: str):
+def _save_part(
+    obj: _VersionPart, *, version: MOUVersion, actor: User | None, unique_message: str
+) -> _VersionPart:
     """Save a rule, level or cap of `version`, which the caller got from _draft_for_change."""
     obj.version = version
     _full_clean(obj, exclude={"version"})
@@ -372,7 +381,7 @@ def price_cap_remove(*, cap: PriceCap, actor: User | None) -> None:
 
 @transaction.atomic
 def signatory_save(
-    *, version: MOUVersion, signatory: Signatory, evidence=None, actor: User | None
+    *, version: MOUVersion, signatory: Signatory, evidence: File | None = None, actor: User | None
 ) -> Signatory:
     """Add or update a local authority's signature of a version."""
     require_mou_manager(actor, version.mou)

@@ -2,8 +2,9 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Model, Prefetch, Q, prefetch_related_objects
+from django.forms import ModelForm
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
@@ -12,6 +13,7 @@ from django_tables2 import SingleTableMixin
 from accounts.forms import ConfirmForm
 from kernel.exports import csv_response
 from kernel.forms import add_service_errors
+from kernel.http import AuthenticatedHttpRequest
 from kernel.uploads import upload_response
 from mou import services
 from mou.filters import LocalAuthorityFilter
@@ -48,7 +50,7 @@ from mou.tables import LocalAuthorityTable
 
 
 @require_GET
-def region_list(request: HttpRequest) -> HttpResponse:
+def region_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     regions = Region.objects.visible_to(request.user).annotate(
         local_authority_count=Count("local_authorities")
     )
@@ -57,12 +59,12 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 # Sections the apps above this one add to a region's page, registered in their
 # AppConfig.ready(): each returns (template, context), or None to show nothing to this person.
-RegionSection = Callable[[HttpRequest, Region], "tuple[str, dict] | None"]
+RegionSection = Callable[[AuthenticatedHttpRequest, Region], "tuple[str, dict] | None"]
 region_sections: list[RegionSection] = []
 
 
 @require_GET
-def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
     sections = [section(request, region) for section in region_sections]
     return render(
@@ -90,7 +92,7 @@ class LocalAuthorityListView(SingleTableMixin, FilterView):
 
 
 @require_GET
-def local_authority_detail(request: HttpRequest, la_code: str) -> HttpResponse:
+def local_authority_detail(request: AuthenticatedHttpRequest, la_code: str) -> HttpResponse:
     local_authority = get_object_or_404(
         LocalAuthority.objects.visible_to(request.user).select_related("region"), la_code=la_code
     )
@@ -101,7 +103,7 @@ def local_authority_detail(request: HttpRequest, la_code: str) -> HttpResponse:
 
 
 @require_GET
-def mou_list(request: HttpRequest) -> HttpResponse:
+def mou_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     mous = (
         MOU.objects.visible_to(request.user)
         .select_related("region")
@@ -124,7 +126,7 @@ def mou_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mou/mou_list.html", {"rows": rows})
 
 
-def _version_context(request: HttpRequest, version: MOUVersion) -> dict:
+def _version_context(request: AuthenticatedHttpRequest, version: MOUVersion) -> dict:
     return {
         "version": version,
         "rules": version.rules.all(),
@@ -137,7 +139,7 @@ def _version_context(request: HttpRequest, version: MOUVersion) -> dict:
 
 
 @require_GET
-def mou_detail(request: HttpRequest, code: str) -> HttpResponse:
+def mou_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     mou = get_mou_for_user(request.user, code)
     # Read once, with who published each: the page and the change history both use them.
     readable = MOUVersion.objects.visible_to(request.user).select_related("published_by")
@@ -156,7 +158,7 @@ def mou_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def version_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
     return render(
         request,
@@ -166,7 +168,7 @@ def version_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @require_GET
-def version_compare(request: HttpRequest, code: str) -> HttpResponse:
+def version_compare(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     mou = get_mou_for_user(request.user, code)
     form = CompareForm(
         request.GET or None, versions=MOUVersion.objects.visible_to(request.user).filter(mou=mou)
@@ -180,7 +182,7 @@ def version_compare(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def version_document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def version_document(request: AuthenticatedHttpRequest, code: str, pk: int) -> FileResponse:
     version = get_version_for_user(request.user, code, pk)
     if not version.document:
         raise Http404
@@ -192,7 +194,7 @@ def version_document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def version_create(request: HttpRequest, code: str) -> HttpResponse:
+def version_create(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     mou = get_mou_for_user(request.user, code)
     require_mou_manager(request.user, mou)
     form = VersionForm(request.POST or None, with_document=False)
@@ -215,7 +217,7 @@ def version_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def version_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def version_edit(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
     require_mou_manager(request.user, version.mou)
     if not version.is_draft:
@@ -251,7 +253,7 @@ def version_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def version_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
     require_mou_manager(request.user, version.mou)
     if not version.is_draft:
@@ -277,7 +279,16 @@ def version_publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 # part -> (model, related name on the version, form, save service, remove service, the
 # services' keyword for the object, what people call it)
-PARTS = {
+_Part = tuple[
+    type[Model],
+    str,
+    Callable[..., ModelForm],
+    Callable[..., object],
+    Callable[..., None],
+    str,
+    str,
+]
+PARTS: dict[str, _Part] = {
     "rule": (
         MOURule,
         "rules",
@@ -310,7 +321,7 @@ PARTS = {
 
 @require_http_methods(["GET", "POST"])
 def version_part_edit(
-    request: HttpRequest, code: str, pk: int, part: str, part_pk: int | None = None
+    request: AuthenticatedHttpRequest, code: str, pk: int, part: str, part_pk: int | None = None
 ) -> HttpResponse:
     model, related, form_class, save, remove, keyword, noun = PARTS[part]
     version = get_version_for_user(request.user, code, pk)
@@ -359,7 +370,9 @@ def version_part_edit(
 
 
 @require_http_methods(["GET", "POST"])
-def signatory_edit(request: HttpRequest, code: str, pk: int, la_code: str) -> HttpResponse:
+def signatory_edit(
+    request: AuthenticatedHttpRequest, code: str, pk: int, la_code: str
+) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
     local_authority = get_object_or_404(
         LocalAuthority.objects.filter(region_id=version.mou.region_id), la_code=la_code
@@ -397,7 +410,9 @@ def signatory_edit(request: HttpRequest, code: str, pk: int, la_code: str) -> Ht
 
 
 @require_GET
-def signatory_evidence(request: HttpRequest, code: str, pk: int, la_code: str) -> HttpResponse:
+def signatory_evidence(
+    request: AuthenticatedHttpRequest, code: str, pk: int, la_code: str
+) -> FileResponse:
     version = get_version_for_user(request.user, code, pk)
     if not can_read_case_records(request.user, version.mou.region_id):
         raise Http404
@@ -415,7 +430,7 @@ def signatory_evidence(request: HttpRequest, code: str, pk: int, la_code: str) -
 
 
 @require_http_methods(["GET", "POST"])
-def signatories_carry_over(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def signatories_carry_over(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
     require_mou_manager(request.user, version.mou)
     form = CarryOverForm(request.POST or None, version=version)
@@ -436,7 +451,7 @@ def signatories_carry_over(request: HttpRequest, code: str, pk: int) -> HttpResp
 
 
 @require_GET
-def signatories_csv(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def signatories_csv(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
     matrix = signatory_matrix(version)
     rows = [
@@ -468,7 +483,7 @@ def signatories_csv(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @require_GET
-def price_caps_csv(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def price_caps_csv(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
     rows = [
         [

@@ -85,11 +85,11 @@ def seed(*, stdout) -> None:
                 msp=msp, local_authority=la, defaults={"starts_on": start}
             )
     agencies = []
-    for n, (place, kind) in enumerate(((p, k) for k in KINDS for p in PLACES), start=1):
+    for n, (place, company) in enumerate(((p, k) for k in KINDS for p in PLACES), start=1):
         agency, _ = Agency.objects.get_or_create(
             company_number=f"8{n:07d}",
             defaults={
-                "name": f"{place} {kind} (demo)",
+                "name": f"{place} {company} (demo)",
                 "contacts": "Compliance team: compliance@example.org",
             },
         )

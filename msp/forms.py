@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from kernel.forms import ChooserField, GovukDateField, GovukForm, GovukModelForm
+from kernel.forms import ChooserField, GovukDateField, GovukForm, GovukModelForm, model_choice_field
 from mou.models import Region
 from msp.models import (
     MSP,
@@ -104,7 +104,7 @@ class ContractForm(GovukModelForm):
 
     def __init__(self, *args, local_authorities, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["local_authority"]
+        field = model_choice_field(self, "local_authority")
         field.queryset = local_authorities
         field.error_messages["invalid_choice"] = "Choose a local authority in a region you manage"
         grouped: dict[str, list] = {}
@@ -200,11 +200,13 @@ class ReviewForm(GovukModelForm):
 
     def __init__(self, *args, regions, local_authorities, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["region"].empty_label = None if regions.count() == 1 else "Choose a region"
+        model_choice_field(self, "region").queryset = regions
+        model_choice_field(self, "region").empty_label = (
+            None if regions.count() == 1 else "Choose a region"
+        )
         self.fields["region"].error_messages["invalid_choice"] = "Choose a region you manage"
-        self.fields["local_authority"].queryset = local_authorities
-        self.fields["local_authority"].empty_label = "The whole region"
+        model_choice_field(self, "local_authority").queryset = local_authorities
+        model_choice_field(self, "local_authority").empty_label = "The whole region"
 
 
 class ReviewActionForm(GovukModelForm):
@@ -230,4 +232,4 @@ class EscalationContactForm(GovukForm):
 
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        model_choice_field(self, "person").queryset = people

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,14 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from kernel.history import HistoryStamps
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from mou.models import LocalAuthority
+
+_Supplier = TypeVar("_Supplier", bound=models.Model)  # an MSP or an agency
 
 COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 
@@ -45,7 +54,7 @@ def validate_company_number(value: str) -> None:
 LABELLED_NUMBER = re.compile(r"^.*\((?P<number>[A-Za-z0-9 ]{1,10})\)$")
 
 
-def supplier_label(supplier) -> str:
+def supplier_label(supplier: MSP | Agency) -> str:
     """An MSP or agency as a chooser shows it: the name, and the number that tells namesakes
     apart."""
     if supplier.company_number:
@@ -53,12 +62,12 @@ def supplier_label(supplier) -> str:
     return supplier.name
 
 
-class SupplierQuerySet(models.QuerySet):
+class SupplierQuerySet(models.QuerySet[_Supplier]):
     """What the MSP and agency choosers ask (kernel.forms.ChooserField and the JSON
     endpoints in msp.views): records by whole name or Companies House number, or by part of the
     name."""
 
-    def named_exactly(self, text: str):
+    def named_exactly(self, text: str) -> Self:
         """The whole name, the number (leading zeros optional), or both as supplier_label writes
         them."""
         labelled = LABELLED_NUMBER.match(text)
@@ -68,10 +77,10 @@ class SupplierQuerySet(models.QuerySet):
             Q(name__iexact=text.strip()) | Q(company_number=normalise_company_number(text))
         ).order_by("name")
 
-    def named_partly(self, text: str):
+    def named_partly(self, text: str) -> Self:
         return self.filter(name__icontains=text.strip()).order_by("name")
 
-    def search(self, text: str):
+    def search(self, text: str) -> Self:
         """Suggestions as someone types: part of the name or the start of the number, names that
         start with the text first."""
         text = text.strip()
@@ -86,15 +95,17 @@ class SupplierQuerySet(models.QuerySet):
         )
 
 
-class MSPQuerySet(SupplierQuerySet):
-    def visible_to(self, user) -> MSPQuerySet:
+class MSPQuerySet(SupplierQuerySet["MSP"]):
+    def visible_to(self, user: User) -> MSPQuerySet:
         """MSP records are national: everyone sees them except MSP contacts, who see their own."""
         from msp.permissions import supplier_scope
 
         scope = supplier_scope(user)
         return self.all() if scope.all_suppliers else self.filter(pk__in=scope.msp_ids)
 
-    def operating_in(self, region_ids: Iterable[int], *, on: datetime.date | None = None):
+    def operating_in(
+        self, region_ids: Iterable[int], *, on: datetime.date | None = None
+    ) -> MSPQuerySet:
         """MSPs with a contract in force on `on` (today by default) with an LA in these regions."""
         contracts = MSPContract.objects.current(on=on).filter(
             local_authority__region_id__in=list(region_ids)
@@ -107,7 +118,7 @@ class MSPKind(models.TextChoices):
     MASTER_VENDOR = "master_vendor", "Master vendor"
 
 
-class MSP(models.Model):
+class MSP(HistoryStamps, models.Model):
     name = models.CharField("Name", max_length=150, unique=True)
     company_number = models.CharField(
         "Companies House number",
@@ -151,16 +162,18 @@ class ValueBand(models.TextChoices):
 
 
 class MSPContractQuerySet(models.QuerySet["MSPContract"]):
-    def current(self, *, on: datetime.date | None = None) -> MSPContractQuerySet:
+    def current(self, *, on: datetime.date | F | None = None) -> MSPContractQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
-    def serving(self, local_authority, *, on: datetime.date | None = None) -> MSPContractQuerySet:
+    def serving(
+        self, local_authority: LocalAuthority, *, on: datetime.date | None = None
+    ) -> MSPContractQuerySet:
         """Which MSP serves this LA today (or on `on`): one query with the MSP joined."""
         return self.current(on=on).filter(local_authority=local_authority).select_related("msp")
 
 
-class MSPContract(models.Model):
+class MSPContract(HistoryStamps, models.Model):
     """A contract between an MSP and a local authority for agency social workers."""
 
     msp = models.ForeignKey(MSP, models.PROTECT, related_name="contracts")
@@ -188,8 +201,8 @@ class MSPContract(models.Model):
         return f"{self.msp} with {self.local_authority}"
 
 
-class AgencyQuerySet(SupplierQuerySet):
-    def visible_to(self, user) -> AgencyQuerySet:
+class AgencyQuerySet(SupplierQuerySet["Agency"]):
+    def visible_to(self, user: User) -> AgencyQuerySet:
         """Agencies are national records; an MSP contact sees only the agencies in their MSPs'
         chains today (a breach against an agency follows the chain on its own date instead)."""
         from msp.permissions import supplier_scope
@@ -208,7 +221,7 @@ class AgencyQuerySet(SupplierQuerySet):
         return self.annotate(standing=Subquery(latest.values("status")[:1]))
 
 
-class Agency(models.Model):
+class Agency(HistoryStamps, models.Model):
     name = models.CharField(max_length=150)
     company_number = models.CharField(
         "Companies House number", max_length=8, unique=True, validators=[validate_company_number]
@@ -241,12 +254,12 @@ class Tier(models.IntegerChoices):
 
 
 class ChainMembershipQuerySet(models.QuerySet["ChainMembership"]):
-    def current(self, *, on: datetime.date | None = None) -> ChainMembershipQuerySet:
+    def current(self, *, on: datetime.date | F | None = None) -> ChainMembershipQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(to_date__isnull=True) | Q(to_date__gte=day), from_date__lte=day)
 
 
-class ChainMembership(models.Model):
+class ChainMembership(HistoryStamps, models.Model):
     """An agency in an MSP's supply chain, at tier 1 or 2, for a period."""
 
     msp = models.ForeignKey(MSP, models.PROTECT, related_name="chain_memberships")
@@ -281,7 +294,7 @@ class StandingStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
-class AgencyStanding(models.Model):
+class AgencyStanding(HistoryStamps, models.Model):
     """An agency's standing in a region, as decided on a date. The latest counts; history stays."""
 
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="standings")
@@ -325,7 +338,7 @@ class Effectiveness(models.IntegerChoices):
 
 
 class RelationshipReviewQuerySet(models.QuerySet["RelationshipReview"]):
-    def visible_to(self, user) -> RelationshipReviewQuerySet:
+    def visible_to(self, user: User) -> RelationshipReviewQuerySet:
         """Reviews of the regions the person sees, about suppliers the person sees. Observers see
         none: they read aggregates only."""
         from accounts.roles import Capability
@@ -345,7 +358,7 @@ class RelationshipReviewQuerySet(models.QuerySet["RelationshipReview"]):
         return reviews
 
 
-class RelationshipReview(models.Model):
+class RelationshipReview(HistoryStamps, models.Model):
     """A meeting or review of the region's (or an LA's) relationship with an MSP or agency."""
 
     region = models.ForeignKey("mou.Region", models.PROTECT, related_name="supplier_reviews")
@@ -395,11 +408,11 @@ class RelationshipReview(models.Model):
         return reverse("msp:review_detail", kwargs={"pk": self.pk})
 
     @property
-    def subject(self):
+    def subject(self) -> MSP | Agency | None:
         return self.msp or self.agency
 
 
-class ReviewAction(models.Model):
+class ReviewAction(HistoryStamps, models.Model):
     review = models.ForeignKey(RelationshipReview, models.CASCADE, related_name="actions")
     description = models.TextField("Action")
     owner = models.CharField(max_length=150, help_text="Who will do it")
@@ -423,7 +436,7 @@ class ReviewAction(models.Model):
         return self.is_open and self.due_on < timezone.localdate()
 
 
-class EscalationContact(models.Model):
+class EscalationContact(HistoryStamps, models.Model):
     """The region's single point of contact for MSP and agency escalations."""
 
     region = models.OneToOneField("mou.Region", models.PROTECT, related_name="escalation_contact")

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from mou.models import LocalAuthority, Region
+from mou.models import LocalAuthority, LocalAuthorityQuerySet, Region
 from msp.models import (
     MSP,
     Agency,
@@ -28,6 +29,8 @@ from msp.models import (
 )
 from msp.permissions import managed_region_ids, require_region_manager, require_supplier_editor
 
+_Supplier = TypeVar("_Supplier", MSP, Agency)
+
 
 @dataclass
 class BreachLookup:
@@ -40,7 +43,7 @@ class BreachLookup:
 breach_lookup = BreachLookup()
 
 
-def _save(obj, actor: User | None, *, duplicate: str):
+def _save(obj: _Supplier, actor: User | None, *, duplicate: str) -> _Supplier:
     obj._history_user = actor
     obj.full_clean(validate_constraints=False, validate_unique=False)
     try:
@@ -51,7 +54,7 @@ def _save(obj, actor: User | None, *, duplicate: str):
     return obj
 
 
-def _check_company_number(model, obj) -> None:
+def _check_company_number(model: type[MSP] | type[Agency], obj: MSP | Agency) -> None:
     obj.company_number = normalise_company_number(obj.company_number or "") or None
     if obj.company_number is None:
         return
@@ -168,7 +171,7 @@ def standing_set(
 @transaction.atomic
 def review_record(*, review: RelationshipReview, actor: User | None) -> RelationshipReview:
     require_region_manager(actor, review.region_id)
-    if review.local_authority_id and review.local_authority.region_id != review.region_id:
+    if review.local_authority is not None and review.local_authority.region_id != review.region_id:
         raise ValidationError(
             {"local_authority": f"{review.local_authority} is not in {review.region}"}
         )
@@ -203,7 +206,7 @@ def review_action_done(*, action: ReviewAction, actor: User | None) -> ReviewAct
     return action
 
 
-def people_in_region(region: Region):
+def people_in_region(region: Region) -> QuerySet[User]:
     """People with a role in the region itself or in one of its local authorities."""
     from django.db.models import Q
 
@@ -229,7 +232,7 @@ def escalation_contact_set(
     return contact
 
 
-def local_authorities_managed_by(actor: User):
+def local_authorities_managed_by(actor: User) -> LocalAuthorityQuerySet:
     regions = managed_region_ids(actor)
     las = LocalAuthority.objects.select_related("region").order_by("region__name", "name")
     return las if regions is None else las.filter(region_id__in=regions)

@@ -1,8 +1,20 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 import django_tables2 as tables
 from django.utils.html import format_html
 
 from kernel.tables import LINK_ATTRS
-from msp.models import Agency, StandingStatus
+from msp.models import Agency, ChainMembership, StandingStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _CurrentMemberships(TypedDict):
+    current_memberships: list[ChainMembership]  # prefetched by the view (to_attr)
+
 
 TAG_COLOURS = {"active": "green", "warned": "yellow", "suspended": "orange", "removed": "red"}
 
@@ -32,7 +44,7 @@ class AgencyTable(tables.Table):
         if not show_standing:
             self.columns.hide("standing")
 
-    def render_msps(self, record: Agency) -> str:
+    def render_msps(self, record: WithAnnotations[Agency, _CurrentMemberships]) -> str:
         memberships = record.current_memberships  # prefetched by the view
         return ", ".join(f"{m.msp.name} ({m.tier})" for m in memberships) or "None"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
@@ -12,6 +12,7 @@ from django_tables2 import SingleTableMixin
 from accounts.scope import access_for
 from kernel.exports import csv_response
 from kernel.forms import add_service_errors
+from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
 from msp import services
 from msp.filters import AgencyFilter
@@ -66,7 +67,7 @@ def _open_actions(reviews) -> list[ReviewAction]:
 CHOICES_SHOWN = 20
 
 
-def _choices(suppliers, request: HttpRequest) -> JsonResponse:
+def _choices(suppliers, request: AuthenticatedHttpRequest) -> JsonResponse:
     text = " ".join(request.GET.get("q", "").split())[:100]
     found = suppliers.search(text)[:CHOICES_SHOWN] if text else []
     return JsonResponse(
@@ -84,12 +85,12 @@ def _choices(suppliers, request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def agency_choices(request: HttpRequest) -> JsonResponse:
+def agency_choices(request: AuthenticatedHttpRequest) -> JsonResponse:
     return _choices(Agency.objects.visible_to(request.user), request)
 
 
 @require_GET
-def msp_choices(request: HttpRequest) -> JsonResponse:
+def msp_choices(request: AuthenticatedHttpRequest) -> JsonResponse:
     return _choices(MSP.objects.visible_to(request.user), request)
 
 
@@ -97,7 +98,7 @@ def msp_choices(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def msp_list(request: HttpRequest) -> HttpResponse:
+def msp_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     msps = MSP.objects.visible_to(request.user).prefetch_related(
         Prefetch(
             "contracts",
@@ -111,7 +112,7 @@ def msp_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def msp_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def msp_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     msp = get_msp_for_user(request.user, pk)
     scope = access_for(request.user).scope
     contracts = msp.contracts.select_related("local_authority__region").order_by(
@@ -137,7 +138,7 @@ def msp_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def msp_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def msp_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     msp = get_msp_for_user(request.user, pk) if pk else MSP()
     require_supplier_editor(request.user)
     form = MSPForm(request.POST or None, instance=msp)
@@ -153,7 +154,7 @@ def msp_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contract_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     msp = get_msp_for_user(request.user, pk)
     local_authorities = services.local_authorities_managed_by(request.user)
     if not local_authorities.exists():
@@ -173,7 +174,7 @@ def contract_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def chain_add(request: HttpRequest, pk: int) -> HttpResponse:
+def chain_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     msp = get_msp_for_user(request.user, pk)
     require_supplier_editor(request.user)
     form = ChainMembershipForm(request.POST or None, instance=ChainMembership(msp=msp))
@@ -193,7 +194,7 @@ def chain_add(request: HttpRequest, pk: int) -> HttpResponse:
 # Agencies.
 
 
-def _agency_queryset(request: HttpRequest):
+def _agency_queryset(request: AuthenticatedHttpRequest):
     """Agencies the person sees, with current chain memberships, and their standing in the chosen
     region (or the person's own region when they have only one)."""
     regions = Region.objects.visible_to(request.user)
@@ -244,7 +245,7 @@ class AgencyListView(SingleTableMixin, FilterView):
 
 
 @require_GET
-def agency_export(request: HttpRequest) -> HttpResponse:
+def agency_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The filtered agency list as CSV (the same filters as the page)."""
     queryset, region, regions = _agency_queryset(request)
     agencies = AgencyFilter(
@@ -267,7 +268,7 @@ def agency_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency = get_agency_for_user(request.user, pk)
     scope = access_for(request.user).scope
     regions = Region.objects.visible_to(request.user)
@@ -280,7 +281,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     region_rows = [
         {
             "region": region,
-            "current": (by_region.get(region.pk) or [None])[0],
+            "current": by_region[region.pk][0] if by_region.get(region.pk) else None,
             "history": by_region.get(region.pk, []),
             "can_set": can_manage_region(request.user, region.pk),
         }
@@ -308,7 +309,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def agency_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     agency = get_agency_for_user(request.user, pk) if pk else Agency()
     require_supplier_editor(request.user)
     form = AgencyForm(request.POST or None, instance=agency)
@@ -324,7 +325,7 @@ def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def standing_set(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def standing_set(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     agency = get_agency_for_user(request.user, pk)
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
     require_region_manager(request.user, region.pk)
@@ -350,7 +351,7 @@ def standing_set(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def review_add(request: HttpRequest, pk: int, subject: str) -> HttpResponse:
+def review_add(request: AuthenticatedHttpRequest, pk: int, subject: str) -> HttpResponse:
     target = (
         get_msp_for_user(request.user, pk)
         if subject == "msp"
@@ -379,7 +380,7 @@ def review_add(request: HttpRequest, pk: int, subject: str) -> HttpResponse:
 
 
 @require_GET
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for_user(request.user, pk)
     return render(
         request,
@@ -393,7 +394,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def review_action_add(request: HttpRequest, pk: int) -> HttpResponse:
+def review_action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for_user(request.user, pk)
     require_region_manager(request.user, review.region_id)
     form = ReviewActionForm(request.POST or None, instance=ReviewAction(review=review))
@@ -405,7 +406,7 @@ def review_action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def review_action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def review_action_done(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     review = get_review_for_user(request.user, pk)
     action = get_object_or_404(review.actions.all(), pk=action_pk)
     require_region_manager(request.user, review.region_id)
@@ -418,7 +419,7 @@ def review_action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def escalation_contact_edit(request: HttpRequest, code: str) -> HttpResponse:
+def escalation_contact_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
     require_region_manager(request.user, region.pk)
     current = EscalationContact.objects.filter(region=region).select_related("person").first()
@@ -446,7 +447,9 @@ def escalation_contact_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def region_contact_section(request: HttpRequest, region: Region) -> tuple[str, dict] | None:
+def region_contact_section(
+    request: AuthenticatedHttpRequest, region: Region
+) -> tuple[str, dict] | None:
     """The region's single point of contact, on the region's page (mou.views.region_sections)."""
     if not can_see_region_contact(request.user, region.pk):
         return None
