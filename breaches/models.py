@@ -91,9 +91,11 @@ class BreachQuerySet(models.QuerySet["Breach"]):
         if access.everywhere(Capability.LEAD_REGION):
             return self.all()
         q = access.filter(Capability.LEAD_REGION, region="region_id")
-        q |= access.filter(Capability.RESPOND_AT_DCS_BOARD_LEVEL, region="region_id") & Q(
-            level__responsible=Responsible.REGION_DCS_BOARD
-        )
+        if access.can(Capability.RESPOND_AT_DCS_BOARD_LEVEL):
+            # Only then: the condition joins the level, which would slow every lead's list.
+            q |= access.filter(Capability.RESPOND_AT_DCS_BOARD_LEVEL, region="region_id") & Q(
+                level__responsible=Responsible.REGION_DCS_BOARD
+            )
         la_ids = access.local_authority_ids(Capability.ACT_FOR_LA)
         msp_ids = access.msp_ids(Capability.ACT_FOR_MSP)
         if la_ids:
