@@ -138,7 +138,8 @@ class MembershipForm(GovukModelForm):
         if self.errors or not self.instance.role:
             return
         if not membership_within_scope(self.actor, self.instance):
-            field = "region" if self.instance.role in (Role.ADMIN, Role.REGIONAL_LEAD) else None
+            # Beside the region field for a role held in a region; at the top otherwise.
+            field = "region" if ScopeKind.REGION in ROLE_SCOPE_KINDS[self.instance.role] else None
             self.add_error(field, ValidationError("Choose a scope within the regions you manage"))
 
 
