@@ -62,6 +62,9 @@ class Capability(StrEnum):
     # Act as lead on a region: its breach queue (triage, replies, escalation, outcomes) and its
     # cap exception register
     LEAD_REGION = "lead_region"
+    # Be told of the region's breach steps and approved cap exceptions by email: the region's
+    # own leads, not every admin who may act there
+    RECEIVE_REGION_NOTICES = "receive_region_notices"
     # An LA's own breaches and cap exceptions: see them, reply for the LA, request exceptions
     ACT_FOR_LA = "act_for_la"
     # Breaches an MSP answers for (breaches.models.party_reached_by_msp): see them, reply
@@ -102,6 +105,7 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.VIEW_DASHBOARD: R.SCOPE,
         C.LOG_BREACH: R.SCOPE,
         C.LEAD_REGION: R.SCOPE,
+        C.RECEIVE_REGION_NOTICES: R.SCOPE,
         C.SECOND_APPROVE_CAP_EXCEPTIONS: R.SCOPE,
         C.RUN_GOVERNANCE: R.SCOPE,
     },

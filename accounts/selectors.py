@@ -57,18 +57,6 @@ def _who(user: User | None) -> str:
     return str(user) if user is not None else "The portal"
 
 
-def people_holding(
-    role: str, *, region_id: int | None = None, local_authority_id: int | None = None
-) -> QuerySet[User]:
-    """Active people who hold `role` in a region or for a local authority (for notifications)."""
-    filters = {"memberships__role": role, "is_active": True}
-    if region_id is not None:
-        filters["memberships__region_id"] = region_id
-    if local_authority_id is not None:
-        filters["memberships__local_authority_id"] = local_authority_id
-    return User.objects.filter(**filters).distinct()
-
-
 def people_with(
     capability: Capability,
     *,

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from accounts.roles import Capability, Role
-from accounts.selectors import people_holding, people_with
+from accounts.roles import Capability
+from accounts.selectors import people_with
 from breaches.models import Breach, BreachParty, party_reached_by_msp
 from breaches.permissions import RESPONSIBLE_CAPABILITY
 
@@ -45,7 +45,7 @@ def recipients(kind: str, breach: Breach) -> list[str]:
     (`party_reached_by_msp`: a contract in the region and the agency in its chain on the day)."""
     from msp.models import ChainMembership
 
-    people = [breach.reported_by, *people_holding(Role.REGIONAL_LEAD, region_id=breach.region_id)]
+    people = [breach.reported_by, *people_with(Capability.RECEIVE_REGION_NOTICES, region_id=breach.region_id)]
     parties = list(breach.parties.all())
     people += responsible_people(breach, parties)
     if (

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from accounts.roles import Capability, Role
-from accounts.selectors import people_holding, people_with
+from accounts.roles import Capability
+from accounts.selectors import people_with
 from cap_exceptions.models import CapException
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def _recipients(kind: str, exception: CapException) -> list[str]:
         people = people_with(Capability.SECOND_APPROVE_CAP_EXCEPTIONS, region_id=la.region_id)
     elif kind == "approved":
         people = [
-            *people_holding(Role.REGIONAL_LEAD, region_id=la.region_id),
+            *people_with(Capability.RECEIVE_REGION_NOTICES, region_id=la.region_id),
             exception.requested_by,
         ]
     elif kind == "refused":

@@ -115,7 +115,15 @@ def test_only_the_las_own_people_may_request(london_caps, regional_lead, newcast
 
 
 def test_the_dcs_approves_and_the_region_is_told(
-    london_caps, la_workforce_lead, dcs, regional_lead, django_capture_on_commit_callbacks
+    london_caps,
+    la_workforce_lead,
+    dcs,
+    regional_lead,
+    django_capture_on_commit_callbacks,
+    # Told: the region's own leads; not admins who may act there, nor another region's lead.
+    national_admin,
+    london_admin,
+    north_east_lead,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         exception = _request(la_workforce_lead)
