@@ -45,7 +45,10 @@ def recipients(kind: str, breach: Breach) -> list[str]:
     (`party_reached_by_msp`: a contract in the region and the agency in its chain on the day)."""
     from msp.models import ChainMembership
 
-    people = [breach.reported_by, *people_with(Capability.RECEIVE_REGION_NOTICES, region_id=breach.region_id)]
+    people = [
+        breach.reported_by,
+        *people_with(Capability.RECEIVE_REGION_NOTICES, region_id=breach.region_id),
+    ]
     parties = list(breach.parties.all())
     people += responsible_people(breach, parties)
     if (

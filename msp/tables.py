@@ -1,25 +1,29 @@
+"""The agency list's columns and rows, and the standing tag supplier pages share."""
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from collections.abc import Iterable
+from typing import TypedDict
 
-import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from kernel.tables import LINK_ATTRS
-from msp.models import Agency, ChainMembership, StandingStatus
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-
-class _CurrentMemberships(TypedDict):
-    current_memberships: list[ChainMembership]  # prefetched by the view (to_attr)
-
+from kernel.tables import Column
+from msp.models import Agency, StandingStatus
 
 TAG_COLOURS = {"active": "green", "warned": "yellow", "suspended": "orange", "removed": "red"}
 
+# The agency list's columns (templates/msp/agency_list.html draws the rows); the standing column
+# shows when a region is chosen.
+AGENCY_COLUMNS = [
+    Column("Name", "name", ("name",)),
+    Column("Companies House number", "company_number", ("company_number",)),
+    Column("MSPs (tier)"),
+]
+STANDING_COLUMN = Column("Standing")
 
-def standing_tag(status: str | None) -> str:
+
+def standing_tag(status: str | None) -> SafeString:
     status = status or StandingStatus.ACTIVE
     return format_html(
         '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
@@ -28,25 +32,28 @@ def standing_tag(status: str | None) -> str:
     )
 
 
-class AgencyTable(tables.Table):
-    name = tables.Column(linkify=True, attrs=LINK_ATTRS)
-    company_number = tables.Column(verbose_name="Companies House number")
-    msps = tables.Column(empty_values=(), orderable=False, verbose_name="MSPs (tier)")
-    standing = tables.Column(empty_values=(), orderable=False, verbose_name="Standing")
+class AgencyRow(TypedDict):
+    """A row of the agency list, worded in Python: dict keys are the template engine's quickest
+    lookups (an attribute lookup on a model first tries, and fails, a key)."""
 
-    class Meta:
-        model = Agency
-        fields = ["name", "company_number", "msps", "standing"]
-        empty_text = "No agencies match your filters."
+    name: str
+    url: str
+    company_number: str
+    msps: str
+    standing: SafeString | None  # None: no region chosen
 
-    def __init__(self, *args, show_standing: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if not show_standing:
-            self.columns.hide("standing")
 
-    def render_msps(self, record: WithAnnotations[Agency, _CurrentMemberships]) -> str:
-        memberships = record.current_memberships  # prefetched by the view
-        return ", ".join(f"{m.msp.name} ({m.tier})" for m in memberships) or "None"
-
-    def render_standing(self, record: Agency) -> str:
-        return standing_tag(getattr(record, "standing", None))
+def agency_rows(agencies: Iterable[Agency], *, with_standing: bool) -> list[AgencyRow]:
+    """The page's agencies as rows. `current_memberships` is prefetched by the view, and
+    `standing` annotated for the chosen region."""
+    return [
+        {
+            "name": a.name,
+            "url": a.get_absolute_url(),
+            "company_number": a.company_number,
+            "msps": ", ".join(f"{m.msp.name} ({m.tier})" for m in a.current_memberships)  # type: ignore[attr-defined]
+            or "None",
+            "standing": standing_tag(getattr(a, "standing", None)) if with_standing else None,
+        }
+        for a in agencies
+    ]

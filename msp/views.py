@@ -7,12 +7,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from accounts.scope import access_for
 from kernel.exports import csv_response
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
+from kernel.tables import SortedPage
 from mou.models import LocalAuthority, Region
 from msp import services
 from msp.filters import AgencyFilter
@@ -50,7 +50,7 @@ from msp.permissions import (
     require_region_manager,
     require_supplier_editor,
 )
-from msp.tables import AgencyTable, standing_tag
+from msp.tables import AGENCY_COLUMNS, STANDING_COLUMN, agency_rows, standing_tag
 
 
 def _open_actions(reviews) -> list[ReviewAction]:
@@ -215,12 +215,9 @@ def _agency_queryset(request: AuthenticatedHttpRequest):
     return queryset, region, regions
 
 
-class AgencyListView(SingleTableMixin, FilterView):
-    table_class = AgencyTable
+class AgencyListView(FilterView):
     filterset_class = AgencyFilter
     template_name = "msp/agency_list.html"
-    # The table paginates; paginate_by would make ListView count the rows a second time.
-    table_pagination = {"per_page": 50}
 
     def get_queryset(self):
         queryset, self.region, self.regions = _agency_queryset(self.request)
@@ -233,11 +230,14 @@ class AgencyListView(SingleTableMixin, FilterView):
             "msps": MSP.objects.visible_to(self.request.user),
         }
 
-    def get_table_kwargs(self):
-        return {"show_standing": self.region is not None}
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Rows drawn by the page's own template: a long, busy list (docs/adr/0015).
+        with_standing = self.region is not None
+        columns = [*AGENCY_COLUMNS, STANDING_COLUMN] if with_standing else AGENCY_COLUMNS
+        table = SortedPage(self.object_list, columns, self.request.GET, per_page=50)
+        context["table"] = table
+        context["rows"] = agency_rows(table.page, with_standing=with_standing)
         context["region"] = self.region
         context["can_edit"] = can_edit_suppliers(self.request.user)
         context["export_query"] = self.request.GET.urlencode()

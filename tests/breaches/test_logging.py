@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from breaches import services
-from breaches.models import Breach, BreachState
+from breaches.models import Breach, BreachState, BreachType
 from mou import services as mou_services
 from mou.models import PriceCap
 from tests.factories import (
@@ -413,6 +414,39 @@ def test_the_list_filters_by_level_agency_msp_and_overdue(client, london_mou, re
     assert shown(msp=msp.name) == [other.reference]
     assert shown(overdue="yes") == [late.reference]
     assert shown(q=other.reference.lower()) == [other.reference]
+
+
+def test_the_list_shows_each_breach_and_sorts_by_a_column_keeping_the_filters(
+    client, london_mou, regional_lead
+):
+    first = services.breach_log(
+        new=_new(london_mou, occurred_on=D(2026, 2, 2)), actor=regional_lead
+    )
+    second = services.breach_log(
+        new=_new(london_mou, occurred_on=D(2026, 3, 3), breach_type=BreachType.REFERENCES),
+        actor=regional_lead,
+    )
+    client.force_login(regional_lead)
+    response = client.get(reverse("breaches:list"), {"state": "reported", "sort": "-occurred_on"})
+    html = response.content.decode()
+    assert [b.reference for b in response.context["table"].page] == [
+        second.reference,
+        first.reference,
+    ]
+    row = (
+        f'<a class="govuk-link" href="{second.get_absolute_url()}">{second.reference}</a></td>'
+        f'<td class="govuk-table__cell">{second.get_breach_type_display()}</td>'
+        '<td class="govuk-table__cell">Camden</td>'
+        '<td class="govuk-table__cell">3 Mar 2026</td>'
+        f'<td class="govuk-table__cell">{second.due_on:%-d %b %Y}</td>'
+        '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--yellow">Reported'
+    )
+    flat = re.sub(r">\s+<", "><", html)
+    assert row in flat
+    # The sorted column says so, and its link turns the order round and keeps the filters.
+    assert 'aria-sort="descending"' in html
+    assert 'href="?state=reported&amp;sort=occurred_on"' in html
+    assert 'href="?state=reported&amp;sort=reference"' in html
 
 
 def test_a_breach_awaiting_a_reply_names_the_party_without_another_query(

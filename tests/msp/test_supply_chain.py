@@ -443,3 +443,34 @@ def test_a_standing_can_point_at_the_breach_that_led_to_it(regional_lead, london
         breach_reference=breach.reference.lower(),
     )
     assert standing.breach == breach
+
+
+def test_the_agency_list_shows_standing_only_for_a_chosen_region(
+    client, national_admin, london, regional_lead
+):
+    msp = MSPFactory(name="Row MSP")
+    agency = AgencyFactory(name="Row Agency Ltd")
+    ChainMembership.objects.create(msp=msp, agency=agency, tier=1, from_date=D(2025, 1, 1))
+    services.standing_set(
+        agency=agency,
+        region=london,
+        status="suspended",
+        reason="Repeated breaches",
+        decided_on=D(2026, 1, 1),
+        actor=regional_lead,
+    )
+    client.force_login(national_admin)
+
+    def row(query):
+        html = client.get(_url("agency_list"), query).content.decode()
+        start = html.index(f'href="{agency.get_absolute_url()}"')
+        return html[start : html.index("</tr>", start)], " ".join(html.split())
+
+    everywhere, html = row({})
+    assert "Row MSP (1)" in everywhere
+    assert "govuk-tag" not in everywhere
+    header = '<th scope="col" class="govuk-table__header"> Standing </th>'
+    assert header not in html
+    in_london, html = row({"region": london.code})
+    assert '<strong class="govuk-tag govuk-tag--orange">Suspended</strong>' in in_london
+    assert header in html
