@@ -21,13 +21,17 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
 	$(PIP) install -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
+# make run PORT=8001 serves on another port; emails link there too (PORTAL_BASE_URL).
+PORT ?= 8000
+DEMO_ENV = DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
+
 ## run: set up .venv, migrate, load reference and demo data, start the portal on :8000
 run: $(VENV)/.installed-runtime
-	DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false $(BIN)/python manage.py load_reference_data
-	DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false $(BIN)/python manage.py seed_demo
-	@echo "The portal is starting at http://127.0.0.1:8000 (sign in with a demo login above)."
-	DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	@echo "The portal is starting at http://127.0.0.1:$(PORT) (sign in with a demo login above)."
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite (SQLite unless DATABASE_URL points at PostgreSQL)
 test: $(VENV)/.installed-dev

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,3 +93,25 @@ def people_with(
         if ScopeKind.MSP in kinds and reach is Reach.SCOPE and msp_id is not None:
             q |= Q(memberships__role=role, memberships__msp_id=msp_id)
     return User.objects.filter(q, is_active=True).distinct()
+
+
+def organisations(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each person's organisation as a timeline names it, from their memberships: "Camden",
+    "Example MSP", "London region", "national"; several joined with "and". One query."""
+    names: dict[int, list[str]] = {}
+    memberships = Membership.objects.filter(user_id__in=set(user_ids)).select_related(
+        "region", "local_authority", "msp"
+    )
+    for m in memberships.order_by("user_id", "pk"):
+        if m.local_authority is not None:
+            name = m.local_authority.name
+        elif m.msp is not None:
+            name = m.msp.name
+        elif m.region is not None:
+            name = f"{m.region.name} region"
+        else:
+            name = "national"
+        known = names.setdefault(m.user_id, [])
+        if name not in known:
+            known.append(name)
+    return {user_id: " and ".join(found) for user_id, found in names.items()}

@@ -86,7 +86,8 @@ class VersionFacts:
     end: datetime.date | None
     ladder: list[Rung]  # the escalation levels in order
     rules: dict[str, int]  # kind -> rule id
-    caps: dict[tuple[str, str], Decimal]
+    caps: dict[tuple[str, str], Decimal]  # (job type, engagement type) -> the cap's rate
+    cap_ids: dict[tuple[str, str], int]  # the same keys -> the cap row's id
     second_approver: str
     max_months: int
 
@@ -379,13 +380,15 @@ class Registry:
                 obj._history_user = admin
             bulk_create_with_history(objs, model, batch_size=1000)
         self._signatories(plans, versions, admin)
-        by_version: dict[int, dict] = defaultdict(lambda: {"rules": {}, "caps": {}, "levels": []})
+        by_version: dict[int, dict] = defaultdict(
+            lambda: {"rules": {}, "caps": {}, "cap_ids": {}, "levels": []}
+        )
         for rule in rules:
             by_version[rule.version.pk]["rules"].setdefault(rule.kind, rule.pk)
         for cap in caps:
-            by_version[cap.version.pk]["caps"][(cap.job_type, cap.engagement_type)] = (
-                cap.max_hourly_rate
-            )
+            key = (cap.job_type, cap.engagement_type)
+            by_version[cap.version.pk]["caps"][key] = cap.max_hourly_rate
+            by_version[cap.version.pk]["cap_ids"][key] = cap.pk
         for level in levels:
             by_version[level.version.pk]["levels"].append(level)
         for version in versions:
@@ -402,6 +405,7 @@ class Registry:
                     ],
                     rules=parts["rules"],
                     caps=parts["caps"],
+                    cap_ids=parts["cap_ids"],
                     second_approver=version.exception_second_approver,
                     max_months=version.exception_max_months,
                 )

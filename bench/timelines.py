@@ -33,7 +33,6 @@ from bench.words import (
     COMMENTS,
     DESCRIPTIONS,
     RESOLUTION_NOTES,
-    RULE_FOR,
     TYPE_WEIGHTS,
 )
 from breaches import transitions
@@ -47,11 +46,12 @@ from breaches.models import (
     Outcome,
     OutcomeAction,
     ReferenceCounter,
+    rule_kind_for,
 )
 from breaches.services import TRIAGE_WORKING_DAYS
 from breaches.transitions import Clock
 from kernel.working_days import is_working_day
-from mou.models import EngagementType, JobType, LocalAuthority, Responsible
+from mou.models import EngagementType, JobType, LocalAuthority, Responsible, RuleKind
 
 
 class WorkingDays:
@@ -172,12 +172,13 @@ def breaches_build(registry: Registry, *, scale: float) -> None:
         reporter = rng.choice(registry.people.leads[region_id])
         if party_list[0].local_authority_id and rng.random() < 0.25:
             reporter = rng.choice(registry.people.workforce[la.pk])
-        rate_paid = cap_rate = None
+        rate_paid = cap_rate = cap_id = None
         job_type = engagement = ""
         if breach_type == BreachType.RATE_ABOVE_CAP:
             job_type = rng.choice(JobType.values)
             engagement = rng.choice(EngagementType.values)
             cap_rate = version.caps[(job_type, engagement)]
+            cap_id = version.cap_ids[(job_type, engagement)]
             rate_paid = cap_rate + Decimal(rng.randint(50, 1500)) / 100
 
         key = (region_id, reported_on.year)
@@ -200,7 +201,11 @@ def breaches_build(registry: Registry, *, scale: float) -> None:
                 f"{codes[region_id]}-{reported_on.year}-{numbers[key]:04d}",
                 region_id,
                 version.pk,
-                version.rules[RULE_FOR[breach_type]],
+                version.rules[
+                    # "other": the bench's people choose the no-headhunting rule
+                    rule_kind_for(breach_type, rate_given=rate_paid is not None)
+                    or RuleKind.NO_HEADHUNTING
+                ],
                 breach_type,
                 occurred,
                 DESCRIPTIONS[breach_type],
@@ -209,6 +214,7 @@ def breaches_build(registry: Registry, *, scale: float) -> None:
                 job_type,
                 engagement,
                 cap_rate,
+                cap_id,
                 *story.fields(),
                 reporter,
                 reported_at,
@@ -303,6 +309,7 @@ BREACH_COLUMNS = [
     "job_type",
     "engagement_type",
     "cap_rate",
+    "price_cap_id",
     *REPLAY_COLUMNS,
     "reported_by_id",
     "reported_at",

@@ -4,7 +4,7 @@ on a page a person reads."""
 from decimal import Decimal
 
 from breaches.models import BreachType, Outcome
-from mou.models import JobType, RuleKind
+from mou.models import JobType
 from msp.models import MSPKind
 
 
@@ -94,18 +94,6 @@ TYPE_WEIGHTS = {
     BreachType.PROJECT_TEAM: 6,
     BreachType.DATA_RETURN: 5,
     BreachType.OTHER: 5,
-}
-RULE_FOR = {
-    BreachType.RATE_ABOVE_CAP: RuleKind.PROJECT_TEAM_CONTROLS,
-    BreachType.NON_ENGAGEMENT: RuleKind.NON_ENGAGEMENT_MONTHS,
-    BreachType.NOTICE: RuleKind.NOTICE_WEEKS,
-    BreachType.REFERENCES: RuleKind.REFERENCES_REQUIRED,
-    BreachType.PQE: RuleKind.MIN_PQE_YEARS,
-    BreachType.ADVERTISING: RuleKind.NO_HEADHUNTING,
-    BreachType.HEADHUNTING: RuleKind.NO_HEADHUNTING,
-    BreachType.PROJECT_TEAM: RuleKind.PROJECT_TEAM_CONTROLS,
-    BreachType.DATA_RETURN: RuleKind.PROJECT_TEAM_CONTROLS,
-    BreachType.OTHER: RuleKind.NO_HEADHUNTING,
 }
 DESCRIPTIONS = {
     BreachType.RATE_ABOVE_CAP: "Worker engaged at an hourly rate above the regional cap.",

@@ -21,6 +21,7 @@ from breaches.models import (
     EventKind,
     Outcome,
     ReferenceCounter,
+    rule_kind_for,
 )
 from breaches.workflow import breach_act
 from kernel.working_days import add_working_days, working_days_between
@@ -49,15 +50,6 @@ TYPES = [
     BreachType.PQE,
     BreachType.RATE_ABOVE_CAP,
 ]
-RULE_FOR = {
-    BreachType.NOTICE: "notice_weeks",
-    BreachType.NON_ENGAGEMENT: "non_engagement_months",
-    BreachType.REFERENCES: "references_required",
-    BreachType.HEADHUNTING: "no_headhunting",
-    BreachType.ADVERTISING: "no_headhunting",
-    BreachType.PQE: "min_pqe_years",
-    BreachType.RATE_ABOVE_CAP: "notice_weeks",
-}
 
 
 class _DemoEvidence(ContentFile):
@@ -89,7 +81,7 @@ def seed(*, stdout) -> None:
             breach_type = TYPES[n % len(TYPES)]
             la = camden if n % 4 == 0 else las[n % len(las)]
             new = services.NewBreach(
-                rule=version.rules.get(kind=RULE_FOR[breach_type]),
+                region=london,
                 breach_type=breach_type,
                 occurred_on=occurred,
                 description=f"Demo case {n}: reported at the workforce group (demo).",
@@ -199,7 +191,7 @@ def _bulk_history(region, planned, las, agencies, lead, rng) -> int:
             reference=f"{region.code}-{reported.year}-{counter.last:04d}",
             region=region,
             mou_version=version,
-            rule=rules[RULE_FOR[breach_type]],
+            rule=rules[rule_kind_for(breach_type, rate_given=False)],
             breach_type=breach_type,
             occurred_on=reported - datetime.timedelta(days=rng.randint(1, 20)),
             description=f"Demo history: a {breach_type.label.lower()} case, resolved.",

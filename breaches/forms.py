@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils import timezone
+from django.utils.text import Truncator
 
 from breaches.models import BreachParty, BreachType, Outcome, OutcomeAction
 from breaches.workflow import Action
 from kernel.forms import GovukDateField, GovukForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
-from mou.models import EngagementType, JobType, LocalAuthority, MOURule
+from mou.models import PUBLISHED, EngagementType, JobType, LocalAuthority, MOURule, Region, RuleKind
 from msp.forms import AgencyChooserField, MSPChooserField
 from msp.models import MSP, Agency
 
@@ -14,20 +18,30 @@ EVIDENCE_KINDS = ["pdf", "png", "jpeg", "docx", "xlsx", "csv"]
 
 
 class LogBreachForm(GovukForm):
+    field_order = ["region", "occurred_on", "breach_type", "rule"]
+
     occurred_on = GovukDateField(label="Date it happened", help_text="For example, 27 3 2026")
     breach_type = forms.ChoiceField(
         label="Type of breach",
         choices=[("", "Choose a type"), *BreachType.choices],
         error_messages={"required": "Choose the type of breach"},
     )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(),
+        label="Region",
+        help_text="The region whose MOU was breached",
+        error_messages={
+            "required": "Select the region",
+            "invalid_choice": "Select one of the regions listed",
+        },
+    )
     rule = forms.ModelChoiceField(
         queryset=MOURule.objects.none(),
-        label="Rule breached",
-        help_text="From the version of the MOU in force on the date it happened",
-        error_messages={
-            "required": "Choose the rule breached",
-            "invalid_choice": "Choose one of the rules listed",
-        },
+        required=False,
+        label="Rule breached (for other breaches)",
+        help_text="The type of breach decides the rule, except for other breaches. These are the "
+        "rules of the MOU in force on the date it happened.",
+        error_messages={"invalid_choice": "Choose one of the rules listed"},
     )
     local_authority = forms.ModelChoiceField(
         queryset=LocalAuthority.objects.none(),
@@ -77,24 +91,25 @@ class LogBreachForm(GovukForm):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "agency").queryset = Agency.objects.visible_to(user)
         model_choice_field(self, "msp").queryset = MSP.objects.visible_to(user)
-        rules = (
-            MOURule.objects.filter(
-                version__mou__region__in=regions, version__status__in=["active", "superseded"]
+        regions = list(regions)
+        # Asked only of people who log in more than one region.
+        self.only_region = regions[0] if len(regions) == 1 else None
+        if self.only_region is not None:
+            del self.fields["region"]
+        else:
+            model_choice_field(self, "region").queryset = Region.objects.filter(
+                pk__in=[r.pk for r in regions]
             )
+        rules = (
+            MOURule.objects.filter(version__mou__region__in=regions, version__status__in=PUBLISHED)
             .select_related("version__mou__region")
-            .order_by("version__mou__region__name", "-version__effective_from", "order")
+            .order_by("version__mou__region__name", "order", "pk")
         )
         model_choice_field(self, "rule").queryset = rules
-        grouped: dict[str, list] = {}
-        for rule in rules:
-            label = f"{rule.version.mou.region.name} MOU {rule.version.label}"
-            text = (
-                rule.get_kind_display()
-                if rule.kind != "regional"
-                else f"Regional: {rule.wording[:60]}"
-            )
-            grouped.setdefault(label, []).append((rule.pk, text))
-        choice_field(self, "rule").choices = [("", "Choose the rule"), *grouped.items()]
+        # Offered: the rules of the version in force on the date given (today until one is).
+        on = self._date_given() or timezone.localdate()
+        offered = [rule for rule in rules if rule.version.is_in_force_on(on)]
+        choice_field(self, "rule").choices = [("", "Not an other breach"), *_rule_choices(offered)]
         las = (
             LocalAuthority.objects.filter(region__in=regions)
             .select_related("region")
@@ -109,6 +124,42 @@ class LogBreachForm(GovukForm):
             {"class": "govuk-input--width-5", "inputmode": "decimal"}
         )
         self.fields["worker_reference"].widget.attrs["autocomplete"] = "off"
+
+    def _date_given(self) -> datetime.date | None:
+        """The date it happened as posted, when it is a valid date."""
+        if not self.is_bound:
+            return None
+        field = self.fields["occurred_on"]
+        try:
+            return field.clean(
+                field.widget.value_from_datadict(self.data, self.files, "occurred_on")
+            )
+        except forms.ValidationError:
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.only_region is not None:
+            cleaned["region"] = self.only_region
+        if cleaned.get("breach_type") == BreachType.OTHER and not cleaned.get("rule"):
+            self.add_error("rule", "Choose the rule breached")
+        return cleaned
+
+
+def _rule_choices(rules: list[MOURule]) -> list:
+    """Each rule by its kind, a regional rule by its wording; grouped by region for a person who
+    logs in more than one."""
+    by_region: dict[str, list[tuple[int, str]]] = {}
+    for rule in rules:
+        text = (
+            rule.get_kind_display()
+            if rule.kind != RuleKind.REGIONAL
+            else f"Regional: {Truncator(rule.wording).chars(80)}"
+        )
+        by_region.setdefault(rule.version.mou.region.name, []).append((rule.pk, text))
+    if len(by_region) == 1:
+        return next(iter(by_region.values()))
+    return list(by_region.items())
 
 
 class CommentForm(GovukForm):

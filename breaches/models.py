@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kernel.uploads import private_storage, upload_path
-from mou.models import EngagementType, JobType
+from mou.models import EngagementType, JobType, RuleKind
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -31,6 +31,31 @@ class BreachType(models.TextChoices):
     ADVERTISING = "advertising", "Advertising roles at wrong rates"
     DATA_RETURN = "data_return", "Data return late or missing"
     OTHER = "other", "Other"
+
+
+# The rule of the MOU version each type of breach breaches; `other` has none: the person chooses
+# one (regional rules included). A project team with a rate given is a rate breach.
+RULE_FOR_TYPE: dict[str, str | None] = {
+    BreachType.RATE_ABOVE_CAP: RuleKind.PRICE_CAPS,
+    BreachType.ADVERTISING: RuleKind.PRICE_CAPS,
+    BreachType.PROJECT_TEAM: RuleKind.PROJECT_TEAM_CONTROLS,
+    BreachType.NON_ENGAGEMENT: RuleKind.NON_ENGAGEMENT_MONTHS,
+    BreachType.PQE: RuleKind.MIN_PQE_YEARS,
+    BreachType.REFERENCES: RuleKind.REFERENCES_REQUIRED,
+    BreachType.NOTICE: RuleKind.NOTICE_WEEKS,
+    BreachType.HEADHUNTING: RuleKind.NO_HEADHUNTING,
+    BreachType.DATA_RETURN: RuleKind.DATA_RETURNS,
+    BreachType.OTHER: None,
+}
+# Types that may carry a rate paid, checked against the cap in force; the first requires one.
+RATE_TYPES = frozenset({BreachType.RATE_ABOVE_CAP, BreachType.ADVERTISING, BreachType.PROJECT_TEAM})
+
+
+def rule_kind_for(breach_type: str, *, rate_given: bool) -> str | None:
+    """The kind of rule a breach of this type breaches, or None when the person chooses it."""
+    if breach_type == BreachType.PROJECT_TEAM and rate_given:
+        return RuleKind.PRICE_CAPS
+    return RULE_FOR_TYPE[breach_type]
 
 
 class BreachState(models.TextChoices):
@@ -185,6 +210,14 @@ class Breach(models.Model):
     job_type = models.CharField(max_length=32, choices=JobType, blank=True)
     engagement_type = models.CharField(max_length=32, choices=EngagementType, blank=True)
     cap_rate = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    price_cap = models.ForeignKey(
+        "mou.PriceCap",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The cap row in force on the day, for a breach with a rate",
+    )
 
     state = models.CharField(max_length=20, choices=BreachState, default=BreachState.REPORTED)
     level = models.ForeignKey(
@@ -252,6 +285,21 @@ class Breach(models.Model):
         return [OutcomeAction(a).label for a in self.outcome_actions.split(",") if a]
 
     @property
+    def next_deadline(self) -> datetime.date | None:
+        """The one "next deadline" every page, email and export shows: the reply's while a
+        party is asked to reply (the stage's clock is stopped then), the stage's while the breach
+        is reported or under review, none once it is resolved. `overdue_q` is its query form."""
+        if self.state == BreachState.AWAITING_RESPONSE:
+            return self.reply_due_on
+        if self.state in (BreachState.REPORTED, BreachState.UNDER_REVIEW):
+            return self.due_on
+        return None
+
+    def is_overdue(self, *, on: datetime.date) -> bool:
+        deadline = self.next_deadline
+        return deadline is not None and deadline < on
+
+    @property
     def excess(self) -> Decimal | None:
         if self.rate_paid is None or self.cap_rate is None:
             return None
@@ -291,6 +339,11 @@ class BreachParty(models.Model):
         return (
             "Local authority" if self.local_authority_id else "Agency" if self.agency_id else "MSP"
         )
+
+    @property
+    def kind_in_sentence(self) -> str:
+        """The kind mid-sentence: "local authority", "agency", "MSP" (never "msp")."""
+        return self.kind if self.msp_id else self.kind.lower()
 
 
 class BreachEvidence(models.Model):

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-
 from accounts.roles import Capability
 from accounts.selectors import people_with
-from breaches.models import Breach, BreachParty, party_reached_by_msp
+from breaches.models import Breach, BreachParty, EventKind, party_reached_by_msp
 from breaches.permissions import RESPONSIBLE_CAPABILITY
+from kernel.mail import portal_link, send_each
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -101,7 +98,7 @@ def notify(kind: str, *, breach_id: int) -> None:
         "reporter": breach.reported_by,
         "party": breach.awaiting_party or "A party",
         "reply_due": f"{breach.reply_due_on:%-d %B %Y}" if breach.reply_due_on else "",
-        "level": f"{breach.level.order}, {breach.level.name}" if breach.level else "",
+        "level": f"level {breach.level.order}: {breach.level.name}" if breach.level else "",
         "outcome": breach.get_outcome_display().lower() if breach.outcome else "",
         "due": f"{breach.due_on:%-d %B %Y}" if breach.due_on else "",
     }
@@ -109,12 +106,20 @@ def notify(kind: str, *, breach_id: int) -> None:
         "kind": kind,
         "breach": breach,
         "message": MESSAGES[kind].format(**words),
-        "link": settings.PORTAL_BASE_URL.rstrip("/") + breach.get_absolute_url(),
+        "question": _question_asked(breach) if kind == "reply_requested" else "",
+        "link": portal_link(breach.get_absolute_url()),
     }
-    message = EmailMultiAlternatives(
+    send_each(
         subject=SUBJECTS[kind].format(**words),
-        body=render_to_string("breaches/email/notice.txt", context),
+        template="breaches/email/notice",
+        context=context,
         to=to,
     )
-    message.attach_alternative(render_to_string("breaches/email/notice.html", context), "text/html")
-    message.send()
+
+
+def _question_asked(breach: Breach) -> str:
+    """What the party was asked, as the request for a reply put it."""
+    event = (
+        breach.events.filter(kind=EventKind.REPLY_REQUESTED).order_by("-created_at", "-pk").first()
+    )
+    return event.note if event is not None else ""

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from breaches.models import (
+    RATE_TYPES,
     Breach,
     BreachEvent,
     BreachEvidence,
@@ -23,6 +24,7 @@ from breaches.models import (
     BreachType,
     EventKind,
     ReferenceCounter,
+    rule_kind_for,
 )
 from breaches.notifications import notify
 from breaches.permissions import can_log_in_region, can_see
@@ -36,10 +38,14 @@ TRIAGE_WORKING_DAYS = 5
 
 @dataclass
 class NewBreach:
-    rule: MOURule
+    """What a person logs. The type decides the rule (`breaches.models.rule_kind_for`) except for
+    `other`, where `rule` is the one they chose; the region is the rule's when not given."""
+
     breach_type: str
     occurred_on: datetime.date
     description: str
+    region: Region | None = None
+    rule: MOURule | None = None
     worker_reference: str = ""
     local_authorities: list[LocalAuthority] = field(default_factory=list)
     agencies: list[Agency] = field(default_factory=list)
@@ -67,11 +73,60 @@ def cap_for(
     )
 
 
+def _rule_breached(new: NewBreach, version: MOUVersion) -> tuple[MOURule | None, str]:
+    """The rule of `version` the new breach breaches, or why there is none."""
+    kind = rule_kind_for(new.breach_type, rate_given=new.rate_paid is not None)
+    on = f"{new.occurred_on:%-d %B %Y}"
+    if kind is not None:
+        rule = version.rules.filter(kind=kind).first()
+        if rule is None:  # every version is made with its statutory rules
+            return None, f"Version {version.label}, in force on {on}, has no rule for this type"
+        return rule, ""
+    if new.rule is None:
+        return None, "Choose the rule breached"
+    if new.rule.version_id != version.pk:
+        return None, (
+            f"That rule is from version {new.rule.version.label}; on {on} version "
+            f"{version.label} was in force. Choose one of its rules."
+        )
+    return new.rule, ""
+
+
+def _cap_breached(
+    new: NewBreach, region: Region, version: MOUVersion | None, errors: dict[str, str]
+) -> PriceCap | None:
+    """For a type with a rate: the cap row in force that the rate paid is above. A rate above
+    the cap needs the rate, job and engagement type; advertising and project teams need them
+    only when a rate is given."""
+    if new.breach_type not in RATE_TYPES:
+        return None
+    if new.breach_type != BreachType.RATE_ABOVE_CAP and new.rate_paid is None:
+        return None
+    if new.rate_paid is None:
+        errors["rate_paid"] = "Enter the hourly rate paid"
+    if not new.job_type:
+        errors["job_type"] = "Select the job type"
+    if not new.engagement_type:
+        errors["engagement_type"] = "Select the engagement type"
+    if version is None or not (new.job_type and new.engagement_type):
+        return None
+    cap = cap_for(
+        region, job_type=new.job_type, engagement_type=new.engagement_type, on=new.occurred_on
+    )
+    if cap is None:
+        errors["job_type"] = "The MOU in force then sets no cap for this job and engagement type"
+    elif new.rate_paid is not None and new.rate_paid <= cap.max_hourly_rate:
+        errors["rate_paid"] = f"£{new.rate_paid} is not above the cap of £{cap.max_hourly_rate}"
+    return cap
+
+
 @transaction.atomic
 def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> Breach:
     """Log a breach against at least one party, with the rule of the MOU version in force in the
-    region on the day it happened."""
-    region = new.rule.version.mou.region
+    region on the day it happened: the rule its type breaches, or for `other` the one chosen."""
+    region = new.region or (new.rule.version.mou.region if new.rule is not None else None)
+    if region is None:
+        raise ValueError("A new breach needs its region or its rule")
     if not can_log_in_region(actor, region.pk):
         raise PermissionDenied
     errors: dict[str, str] = {}
@@ -79,15 +134,15 @@ def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> 
     if new.occurred_on > today:
         errors["occurred_on"] = "The date it happened must be today or in the past"
     version = MOUVersion.objects.in_force_in_region(region, on=new.occurred_on)
+    rule = None
     if version is None:
         errors.setdefault(
             "occurred_on", f"No {region.name} MOU was in force on {new.occurred_on:%-d %B %Y}"
         )
-    elif new.rule.version_id != version.pk:
-        errors["rule"] = (
-            f"That rule is from version {new.rule.version.label}; on {new.occurred_on:%-d %B %Y} "
-            f"version {version.label} was in force. Choose one of its rules."
-        )
+    else:
+        rule, rule_error = _rule_breached(new, version)
+        if rule_error:
+            errors["rule"] = rule_error
     if not (new.local_authorities or new.agencies or new.msps):
         errors["local_authorities"] = (
             "Choose at least one party: a local authority, an agency or an MSP"
@@ -105,45 +160,24 @@ def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> 
                 f"{new.occurred_on:%-d %B %Y}. Choose the MSP that served the region then, "
                 "or raise the breach against the agency or local authority."
             )
-    cap = None
-    if new.breach_type == BreachType.RATE_ABOVE_CAP:
-        if new.rate_paid is None:
-            errors["rate_paid"] = "Enter the hourly rate paid"
-        if not new.job_type:
-            errors["job_type"] = "Select the job type"
-        if not new.engagement_type:
-            errors["engagement_type"] = "Select the engagement type"
-        if version is not None and new.job_type and new.engagement_type:
-            cap = cap_for(
-                region,
-                job_type=new.job_type,
-                engagement_type=new.engagement_type,
-                on=new.occurred_on,
-            )
-            if cap is None:
-                errors["job_type"] = (
-                    "The MOU in force then sets no cap for this job and engagement type"
-                )
-            elif new.rate_paid is not None and new.rate_paid <= cap.max_hourly_rate:
-                errors["rate_paid"] = (
-                    f"£{new.rate_paid} is not above the cap of £{cap.max_hourly_rate}"
-                )
-    if errors or version is None:  # no version means an error on occurred_on
+    cap = _cap_breached(new, region, version, errors)
+    if errors or version is None or rule is None:  # no version or rule: an error says why
         raise ValidationError(errors)
     reported_on = timezone.localdate()
     breach = Breach.objects.create(
         reference=_next_reference(region, reported_on.year),
         region=region,
         mou_version=version,
-        rule=new.rule,
+        rule=rule,
         breach_type=new.breach_type,
         occurred_on=new.occurred_on,
         description=new.description.strip(),
         worker_reference=new.worker_reference.strip(),
-        rate_paid=new.rate_paid if new.breach_type == BreachType.RATE_ABOVE_CAP else None,
+        rate_paid=new.rate_paid if cap else None,
         job_type=new.job_type if cap else "",
         engagement_type=new.engagement_type if cap else "",
         cap_rate=cap.max_hourly_rate if cap else None,
+        price_cap=cap,
         state=BreachState.REPORTED,
         due_on=add_working_days(reported_on, TRIAGE_WORKING_DAYS),
         reported_by=actor,

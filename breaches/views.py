@@ -5,12 +5,14 @@ from typing import Any, TypedDict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 
+from accounts.selectors import organisations
 from breaches import services, workflow
 from breaches.filters import BreachFilter
 from breaches.forms import ActionForm, CommentForm, EvidenceForm, LogBreachForm
@@ -37,7 +39,8 @@ from msp.models import MSP
 
 def _new_breach(data: dict[str, Any]) -> services.NewBreach:
     return services.NewBreach(
-        rule=data["rule"],
+        region=data["region"],
+        rule=data["rule"] if data["breach_type"] == BreachType.OTHER else None,
         breach_type=data["breach_type"],
         occurred_on=data["occurred_on"],
         description=data["description"],
@@ -190,8 +193,13 @@ def breach_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
             "events": timeline(breach.events.all()),
             "comment_form": CommentForm(),
             "evidence_form": EvidenceForm(),
-            "actions": allowed_actions(request.user, breach),
+            "actions": [
+                {"slug": a.slug, "label": workflow.label_for(request.user, breach, a)}
+                for a in allowed_actions(request.user, breach)
+            ],
+            "not_now": workflow.unavailable_reasons(request.user, breach),
             "deadline": deadline_in_words(breach),
+            "overdue": breach.is_overdue(on=timezone.localdate()),
         },
     )
 
@@ -216,16 +224,21 @@ def timeline(events) -> list[TimelineEntry]:
     plain values rather than model instances: a timeline runs to dozens of events, and template
     lookups per event were most of the page's rendering time."""
     entries = []
-    for e in events.values(
-        "kind",
-        "from_state",
-        "to_state",
-        "to_level",
-        "created_at",
-        "note",
-        "actor__name",
-        "actor__email",
-    ):
+    rows = list(
+        events.values(
+            "kind",
+            "from_state",
+            "to_state",
+            "to_level",
+            "created_at",
+            "note",
+            "actor_id",
+            "actor__name",
+            "actor__email",
+        )
+    )
+    organisation = organisations(e["actor_id"] for e in rows if e["actor_id"])
+    for e in rows:
         change = ""
         if e["to_state"] and e["from_state"] and e["from_state"] != e["to_state"]:
             before = STATE_LABELS.get(e["from_state"], e["from_state"])
@@ -239,17 +252,32 @@ def timeline(events) -> list[TimelineEntry]:
                 title=KIND_LABELS.get(e["kind"], e["kind"]),  # as get_kind_display would
                 change=change,
                 when=f"{when.day} {when:%b %Y, %H:%M}",  # "5 Mar 2026, 14:05"
-                who=e["actor__name"] or e["actor__email"] or "the portal",
+                who=_who(e, organisation),
                 note=e["note"],
             )
         )
     return entries
 
 
+def _who(event: dict[str, Any], organisation: dict[int, str]) -> str:
+    """ "Ann Smith (Camden)": the person and their organisation, or the portal itself."""
+    name = event["actor__name"] or event["actor__email"]
+    if not name:
+        return "the portal"
+    where = organisation.get(event["actor_id"])
+    return f"{name} ({where})" if where else name
+
+
 def deadline_in_words(breach: Breach) -> str:
     """'Due in 3 working days', 'Overdue by 2 working days', or why the clock is stopped."""
     today = timezone.localdate()
     if breach.state == BreachState.AWAITING_RESPONSE and breach.reply_due_on:
+        if breach.reply_due_on < today:
+            return (
+                f"Reply overdue: {breach.awaiting_party} was asked to reply by "
+                f"{breach.reply_due_on:%-d %B %Y}. The clock is stopped until the reply is "
+                "recorded or the review continues."
+            )
         return (
             f"Clock stopped: awaiting a reply from {breach.awaiting_party} until "
             f"{breach.reply_due_on:%-d %B %Y}"
@@ -304,12 +332,21 @@ def breach_evidence(request: AuthenticatedHttpRequest, reference: str, pk: int) 
     return upload_response(item.file, download_name=item.name, kind=item.kind or None)
 
 
+ACTIONS_BY_SLUG = {spec.slug: spec for spec in ACTIONS.values()}
+
+
 @require_http_methods(["GET", "POST"])
 def breach_action(request: AuthenticatedHttpRequest, reference: str, action: str) -> HttpResponse:
     breach = get_breach_for_user(request.user, reference)
-    spec = ACTIONS.get(action)
+    if action not in ACTIONS_BY_SLUG and action.replace("_", "-") in ACTIONS_BY_SLUG:
+        # The address before hyphens (/request_reply/), which emails already sent link to.
+        target = reverse("breaches:action", args=[breach.reference, action.replace("_", "-")])
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    spec = ACTIONS_BY_SLUG.get(action)
     if spec is None:
         raise Http404
+    action = spec.name
     if spec not in allowed_actions(request.user, breach) and request.method == "GET":
         raise PermissionDenied
     form = ActionForm(
@@ -329,8 +366,21 @@ def breach_action(request: AuthenticatedHttpRequest, reference: str, action: str
         except ValidationError as error:
             add_service_errors(form, error, rename={"local_authorities": "local_authority"})
         else:
-            messages.success(
-                request, f"{breach.reference} is now {breach.get_state_display().lower()}"
-            )
+            messages.success(request, workflow.done_message(spec, breach))
             return redirect(breach)
-    return render(request, "breaches/action.html", {"breach": breach, "form": form, "spec": spec})
+    next_level = (
+        workflow.escalation_target(breach, today=timezone.localdate())
+        if spec.name == "escalate"
+        else None
+    )
+    return render(
+        request,
+        "breaches/action.html",
+        {
+            "breach": breach,
+            "form": form,
+            "spec": spec,
+            "label": workflow.label_for(request.user, breach, spec),
+            "target": next_level,
+        },
+    )

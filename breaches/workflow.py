@@ -74,10 +74,19 @@ class Action:
     needs_note: bool = False  # people must give one (the system writes its own)
     note_label: str = "Note (optional)"
     form_fields: tuple[str, ...] = ()  # besides the version and the note
+    # What a lead sees where the action is someone else's to take (a lead records a reply)
+    lead_label: str = ""
+    # The banner after it is taken; {ref}, {state}, {level} and {party} are filled in
+    done: str = "{ref} is now {state}"
 
     @property
     def note_required(self) -> str:
         return f"Enter {self.note_label[0].lower()}{self.note_label[1:]}"
+
+    @property
+    def slug(self) -> str:
+        """The action in its page's address: /breaches/LDN-2026-0001/request-reply/."""
+        return self.name.replace("_", "-")
 
 
 class StaleBreach(ValidationError):
@@ -127,6 +136,62 @@ def allowed_actions(user: User, breach: Breach) -> list[Action]:
         if _may(user, breach, action):
             result.append(action)
     return result
+
+
+def label_for(user: User, breach: Breach, action: Action) -> str:
+    """The action's name as this person reads it: a lead records a reply a party gives."""
+    if action.lead_label and not _party_of(user, breach.awaiting_party):
+        return action.lead_label
+    return action.label
+
+
+# Why a lead cannot take an action now, by the state the breach is in.
+S_AWAITING = BreachState.AWAITING_RESPONSE
+NOT_NOW: dict[str, str] = {
+    S_AWAITING: "{label} is not available while {party} is asked to reply (by {reply_due}). "
+    "Record the reply when it comes; if none comes by then, the review continues.",
+}
+
+
+def unavailable_reasons(user: User, breach: Breach) -> list[str]:
+    """For a lead: why the review's usual steps (escalating, resolving) are not offered now."""
+    template = NOT_NOW.get(breach.state)
+    if template is None or not _is_lead(user, breach):
+        return []
+    words = {
+        "party": breach.awaiting_party or "a party",
+        "reply_due": f"{breach.reply_due_on:%-d %B %Y}" if breach.reply_due_on else "its date",
+    }
+    return [template.format(label=ACTIONS[name].label, **words) for name in ("escalate", "resolve")]
+
+
+def escalation_target(breach: Breach, *, today: datetime.date) -> EscalationLevel | None:
+    """The level escalating would move the breach to (passing over levels that do not apply,
+    as escalating does), or None at the top."""
+    ladder = _ladder(breach)
+    index = transitions.level_index(_clock(breach), ladder)
+    if index + 1 >= len(ladder):
+        return None
+    move = transitions.reach_level(
+        _clock(breach),
+        ladder,
+        index + 1,
+        has_la_party=any(p.local_authority_id for p in breach.parties.all()),
+        today=today,
+    )
+    return move.clock.level if move.clock is not None else None
+
+
+def done_message(action: Action, breach: Breach) -> str:
+    """The banner once `action` is taken: "LDN-2026-0001 escalated to level 2: DCS of the local
+    authority concerned"."""
+    level = breach.level
+    return action.done.format(
+        ref=breach.reference,
+        state=breach.get_state_display().lower(),
+        level=f"level {level.order}: {level.name}" if level is not None else "",
+        party=breach.awaiting_party or "the party",
+    )
 
 
 def _may(user: User | None, breach: Breach, action: Action) -> bool:
@@ -338,6 +403,7 @@ ACTIONS: dict[str, Action] = {
             notify="reply_requested",
             note_label="What you are asking them (optional)",
             form_fields=("party", "reply_due_on"),
+            done="{party} is asked to reply to {ref}",
         ),
         Action(
             "reply",
@@ -350,6 +416,8 @@ ACTIONS: dict[str, Action] = {
             notify="replied",
             needs_note=True,
             note_label="The reply",
+            lead_label="Record a reply received",
+            done="The reply to {ref} is recorded: the review continues",
         ),
         Action(
             "escalate",
@@ -362,6 +430,7 @@ ACTIONS: dict[str, Action] = {
             notify="escalated",
             needs_note=True,
             note_label="Why it needs escalating",
+            done="{ref} escalated to {level}",
         ),
         Action(
             "resolve",

@@ -6,12 +6,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 
 from accounts.roles import Capability
 from accounts.selectors import people_with
 from cap_exceptions.models import CapException
+from kernel.mail import portal_link, send_each
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -58,7 +57,7 @@ def notify(kind: str, *, exception_id: int) -> None:
     context = {
         "kind": kind,
         "exception": exception,
-        "link": settings.PORTAL_BASE_URL.rstrip("/") + exception.get_absolute_url(),
+        "link": portal_link(exception.get_absolute_url()),
         "portal_name": settings.PORTAL_NAME,
     }
     subject = SUBJECTS[kind].format(
@@ -66,10 +65,4 @@ def notify(kind: str, *, exception_id: int) -> None:
         la=exception.local_authority.name,
         expires=f"{exception.expires_on:%-d %B %Y}",
     )
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string("cap_exceptions/email/notice.txt", context), to=to
-    )
-    message.attach_alternative(
-        render_to_string("cap_exceptions/email/notice.html", context), "text/html"
-    )
-    message.send()
+    send_each(subject=subject, template="cap_exceptions/email/notice", context=context, to=to)

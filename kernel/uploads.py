@@ -147,7 +147,13 @@ def detect_kind(name: str, read: Callable[[], bytes], allowed: Iterable[str]) ->
 
 
 class UploadField(forms.FileField):
-    """A file upload checked by size and by content. Sets `upload_kind` on the file."""
+    """A file upload checked by size and by content. Sets `upload_kind` on the file. Drawn as
+    the GOV.UK file upload component (label, hint, error, `govuk-file-upload`); a page shows the
+    file it holds already on its own, so the input never carries Django's "Currently / Clear"
+    text. Not the JavaScript-enhanced version: axe reports its button's name as not matching
+    its visible text (label-content-name-mismatch, serious), docs/adr/0016."""
+
+    widget = forms.FileInput
 
     def __init__(self, *, kinds: Iterable[str], max_bytes: int | None = None, **kwargs) -> None:
         self.kinds = tuple(kinds)

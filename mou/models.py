@@ -254,6 +254,8 @@ class RuleKind(models.TextChoices):
     REFERENCES_REQUIRED = "references_required", "References required"
     PROJECT_TEAM_CONTROLS = "project_team_controls", "Project-team controls"
     NO_HEADHUNTING = "no_headhunting", "No headhunting between signatories"
+    PRICE_CAPS = "price_caps", "Price caps"
+    DATA_RETURNS = "data_returns", "Data returns"
     REGIONAL = "regional", "Regional rule"
 
 
@@ -307,6 +309,18 @@ RULE_DEFAULTS: dict[str, RuleDefault] = {
         None,
         "",
         "Signatories do not headhunt or solicit each other's social workers.",
+    ),
+    RuleKind.PRICE_CAPS: RuleDefault(
+        None,
+        "",
+        "Agency workers are engaged and advertised at no more than the hourly rate cap of this "
+        "version for their job type and engagement type.",
+    ),
+    RuleKind.DATA_RETURNS: RuleDefault(
+        None,
+        "",
+        "Each local authority sends the region its agency workforce data return by the date "
+        "the region sets.",
     ),
 }
 NUMERIC_RULES = frozenset(k for k, d in RULE_DEFAULTS.items() if d.value is not None)

@@ -157,17 +157,17 @@ def cap_exception(
     return exception
 
 
-def logged_breach(la, *, reporter, occurred_on=None, rule_kind="notice_weeks", **extra):
-    """A breach logged through the service against `la`, under the version in force."""
+def logged_breach(la, *, reporter, occurred_on=None, **extra):
+    """A breach logged through the service against `la`, under the version in force (made when
+    the region has none); its type decides the rule."""
     from breaches import services
     from mou.models import MOUVersion
 
     occurred_on = occurred_on or datetime.date(2026, 3, 2)
-    version = MOUVersion.objects.in_force_in_region(la.region, on=occurred_on) or mou_version(
-        la.region.code
-    )
+    if MOUVersion.objects.in_force_in_region(la.region, on=occurred_on) is None:
+        mou_version(la.region.code)
     new = services.NewBreach(
-        rule=version.rules.get(kind=rule_kind),
+        region=la.region,
         breach_type=extra.pop("breach_type", "notice"),
         occurred_on=occurred_on,
         description="Notice period of one week given",

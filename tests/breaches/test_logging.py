@@ -51,7 +51,7 @@ def london_mou(reference_data):
 
 def _new(version, **overrides):
     values = {
-        "rule": version.rules.get(kind="notice_weeks"),
+        "region": version.mou.region,
         "breach_type": "notice",
         "occurred_on": D(2026, 3, 2),
         "description": "One week's notice given",
@@ -136,7 +136,8 @@ def test_a_rule_from_another_version_is_refused(london_mou, regional_lead):
     mou_services.mou_version_publish(version=later, actor=None)
     with pytest.raises(ValidationError) as error:
         services.breach_log(
-            new=_new(london_mou, rule=later.rules.get(kind="notice_weeks")), actor=regional_lead
+            new=_new(london_mou, breach_type="other", rule=later.rules.get(kind="notice_weeks")),
+            actor=regional_lead,
         )
     assert "version 2025.1 was in force" in error.value.message_dict["rule"][0]
 
@@ -502,7 +503,10 @@ def test_the_timeline_says_what_happened_when_and_who(client, regional_lead, aga
     assert (escalated["when"], escalated["who"]) == ("1 Jul 2026, 14:05", "the portal")  # BST
     assert escalated["note"] == "Deadline passed\nNo reply"
     assert resolved["change"] == ": Under review to resolved"
-    assert (resolved["when"], resolved["who"]) == ("1 Dec 2026, 09:00", str(regional_lead))
+    assert (resolved["when"], resolved["who"]) == (
+        "1 Dec 2026, 09:00",
+        f"{regional_lead} (London region)",
+    )
 
 
 def test_a_dcs_at_their_level_sees_their_actions_without_another_query(

@@ -466,3 +466,16 @@ def test_admin_sets_the_cap_exception_rules_of_a_draft(client, london_admin, lon
         3,
         "regional_lead",
     )
+
+
+def test_a_version_holding_a_document_shows_a_plain_file_upload_and_no_storage_address(
+    client, london_admin, london_draft
+):
+    from django.core.files.base import ContentFile
+
+    london_draft.document.save("signed.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"))
+    client.force_login(london_admin)
+    html = client.get(reverse("mou:version_edit", args=["LDN", london_draft.pk])).content.decode()
+    assert 'class="govuk-file-upload' in html
+    assert "Currently:" not in html  # Django's clearable input would print the file's address
+    assert london_draft.document.name not in html
