@@ -151,7 +151,7 @@ class UploadField(forms.FileField):
     the GOV.UK file upload component (label, hint, error, `govuk-file-upload`); a page shows the
     file it holds already on its own, so the input never carries Django's "Currently / Clear"
     text. Not the JavaScript-enhanced version: axe reports its button's name as not matching
-    its visible text (label-content-name-mismatch, serious), docs/adr/0016."""
+    its visible text (label-content-name-mismatch, serious), docs/adr/0016-breach-journey.md."""
 
     widget = forms.FileInput
 
