@@ -1,17 +1,27 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from breaches.models import Breach, BreachParty, BreachState, BreachType
-from kernel.forms import ChooserInput
+from breaches.models import Breach, BreachParty, BreachState, BreachType, party_reached_by_msp
+from kernel.forms import ChooserInput, GovukDateField
 from msp.filters import MSPChooserFilter
 from msp.models import LABELLED_NUMBER, normalise_company_number
 
 
+class GovukDateFilter(django_filters.DateFilter):
+    """A date filter typed as day, month and year (the GOV.UK date input)."""
+
+    field_class = GovukDateField
+
+
 class BreachFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Reference", method="search")
+    # Open breaches unless asked otherwise: the list is the region's queue.
     state = django_filters.ChoiceFilter(
-        choices=BreachState.choices, label="State", empty_label="Any state"
+        choices=[("all", "Any state, closed ones too"), *BreachState.choices],
+        label="State",
+        empty_label="Open (reported, awaiting a reply, under review)",
+        method="filter_state",
     )
     breach_type = django_filters.ChoiceFilter(
         choices=BreachType.choices, label="Type", empty_label="Any type"
@@ -45,17 +55,17 @@ class BreachFilter(django_filters.FilterSet):
         empty_label="Overdue or not",
         method="filter_overdue",
     )
-    occurred_from = django_filters.DateFilter(
+    occurred_from = GovukDateFilter(
         field_name="occurred_on",
         lookup_expr="gte",
         label="Happened on or after",
-        help_text="As YYYY-MM-DD",
+        help_text="For example, 1 4 2026",
     )
-    occurred_to = django_filters.DateFilter(
+    occurred_to = GovukDateFilter(
         field_name="occurred_on",
         lookup_expr="lte",
         label="Happened on or before",
-        help_text="As YYYY-MM-DD",
+        help_text="For example, 30 6 2026",
     )
 
     class Meta:
@@ -77,6 +87,14 @@ class BreachFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["local_authority"].queryset = local_authorities
         self.filters["msp"].queryset = msps
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.open()
+        return super().filter_queryset(queryset)
+
+    def filter_state(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(state=value)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value.strip()))
@@ -101,7 +119,12 @@ class BreachFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=named.values("breach_id"))
 
     def filter_msp(self, queryset, name, value):
-        return queryset.filter(parties__msp=value).distinct()
+        """Breaches the MSP answers for, as its contacts see them: against the MSP, or against
+        an agency in its chain while it held a contract in the region (party_reached_by_msp)."""
+        reached = BreachParty.objects.filter(breach_id=OuterRef("pk")).filter(
+            party_reached_by_msp(value.pk)
+        )
+        return queryset.filter(Exists(reached))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(on=timezone.localdate())

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,10 +139,35 @@ class BreachQuerySet(models.QuerySet["Breach"]):
     def open(self) -> BreachQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def with_deadline(self, *, on: datetime.date) -> BreachQuerySet:
+        """Each breach with `deadline` (`Breach.next_deadline` in SQL) and `late` (1 when
+        overdue on `on`, as `overdue_q` says), for lists that put the most urgent first."""
+        return self.annotate(
+            deadline=next_deadline_expression(),
+            late=Case(When(overdue_q(on), then=Value(1)), default=Value(0)),
+        )
+
+    def most_urgent_first(self, *, on: datetime.date) -> BreachQuerySet:
+        """Overdue first, then by next deadline (none last), then the newest."""
+        return self.with_deadline(on=on).order_by(
+            F("late").desc(), F("deadline").asc(nulls_last=True), "-reported_at", "-pk"
+        )
+
     def overdue(self, *, on: datetime.date) -> BreachQuerySet:
         """Open breaches past their deadline on `on`: the stage's, or the reply's while a party
         has been asked to reply (the stage's clock is stopped then)."""
         return self.filter(overdue_q(on))
+
+
+def next_deadline_expression() -> Case:
+    """`Breach.next_deadline` as SQL: the reply's date while a party is asked to reply, the
+    stage's while reported or under review, none once resolved."""
+    return Case(
+        When(state=BreachState.AWAITING_RESPONSE, then=F("reply_due_on")),
+        When(state__in=[BreachState.REPORTED, BreachState.UNDER_REVIEW], then=F("due_on")),
+        default=None,
+        output_field=models.DateField(),
+    )
 
 
 def overdue_q(on: datetime.date, prefix: str = "") -> Q:

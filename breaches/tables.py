@@ -1,5 +1,6 @@
 """The breach list's columns and rows, and the state tag breach pages share."""
 
+import datetime
 from collections.abc import Iterable
 from typing import TypedDict
 
@@ -25,7 +26,9 @@ BREACH_COLUMNS = [
     Column("Type", "breach_type", ("breach_type",)),
     Column("Against"),
     Column("Happened", "occurred_on", ("occurred_on",)),
-    Column("Due", "due_on", ("due_on",)),
+    Column("Level", "level", ("level__order",)),
+    # Breach.next_deadline, annotated by BreachQuerySet.with_deadline
+    Column("Next deadline", "deadline", ("deadline",)),
     Column("State", "state", ("state",)),
 ]
 
@@ -47,21 +50,28 @@ class BreachRow(TypedDict):
     type: str
     against: str
     happened: str
-    due: str
+    level: str
+    deadline: str
+    overdue: bool
     state: SafeString
 
 
-def breach_rows(breaches: Iterable[Breach]) -> list[BreachRow]:
-    """The page's breaches as rows; each breach's parties are prefetched by the view."""
-    return [
-        {
-            "reference": b.reference,
-            "url": b.get_absolute_url(),
-            "type": b.get_breach_type_display(),
-            "against": ", ".join(str(p) for p in b.parties.all()),
-            "happened": dateformat.format(b.occurred_on, "j M Y"),
-            "due": dateformat.format(b.due_on, "j M Y") if b.due_on else "—",
-            "state": state_tag(b),
-        }
-        for b in breaches
-    ]
+def breach_rows(breaches: Iterable[Breach], *, today: datetime.date) -> list[BreachRow]:
+    """The page's breaches as rows; the view prefetches each breach's parties and its level."""
+    rows: list[BreachRow] = []
+    for b in breaches:
+        deadline = b.next_deadline
+        rows.append(
+            {
+                "reference": b.reference,
+                "url": b.get_absolute_url(),
+                "type": b.get_breach_type_display(),
+                "against": ", ".join(str(p) for p in b.parties.all()),
+                "happened": dateformat.format(b.occurred_on, "j M Y"),
+                "level": str(b.level.order) if b.level is not None else "—",
+                "deadline": dateformat.format(deadline, "j M Y") if deadline else "—",
+                "overdue": b.is_overdue(on=today),
+                "state": state_tag(b),
+            }
+        )
+    return rows

@@ -114,8 +114,12 @@ _PARTIES = BreachParty.objects.select_related("local_authority", "agency", "msp"
 
 
 def _list_queryset(request: AuthenticatedHttpRequest):
-    return breaches_visible_to(request.user).prefetch_related(
-        Prefetch("parties", queryset=_PARTIES)
+    """The person's breaches, most urgent first, with what the list and the CSV show."""
+    return (
+        breaches_visible_to(request.user)
+        .most_urgent_first(on=timezone.localdate())
+        .select_related("level", "rule")
+        .prefetch_related(Prefetch("parties", queryset=_PARTIES))
     )
 
 
@@ -129,6 +133,8 @@ class BreachListView(FilterView):
     def get_filterset_kwargs(self, filterset_class):
         return {
             **super().get_filterset_kwargs(filterset_class),
+            # Always bound, so the default (open breaches) applies to a bare /breaches/ too.
+            "data": self.request.GET,
             "local_authorities": _visible_las(self.request),
             "msps": MSP.objects.visible_to(self.request.user),
         }
@@ -138,7 +144,7 @@ class BreachListView(FilterView):
         # Rows drawn by the page's own template: the busiest list (docs/adr/0015).
         table = SortedPage(self.object_list, BREACH_COLUMNS, self.request.GET, per_page=25)
         context["table"] = table
-        context["rows"] = breach_rows(table.page)
+        context["rows"] = breach_rows(table.page, today=timezone.localdate())
         regions = loggable_region_ids(self.request.user)  # from memberships: no query
         context["can_log"] = regions is None or bool(regions)
         context["export_query"] = self.request.GET.urlencode()
@@ -154,19 +160,46 @@ def breach_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         local_authorities=_visible_las(request),
         msps=MSP.objects.visible_to(request.user),
     ).qs
-    header = ["Reference", "Type", "Against", "Happened", "Reported", "State", "Due"]
-    rows = [
-        [
-            b.reference,
-            b.get_breach_type_display(),
-            "; ".join(str(p) for p in b.parties.all()),
-            b.occurred_on,
-            b.reported_at.date(),
-            b.get_state_display(),
-            b.due_on,
-        ]
-        for b in breaches
+    today = timezone.localdate()
+    header = [
+        "Reference",
+        "Type",
+        "Rule",
+        "Local authorities",
+        "Agencies",
+        "MSPs",
+        "Happened",
+        "Reported",
+        "State",
+        "Level",
+        "Next deadline",
+        "Overdue",
+        "Rate paid (£ an hour)",
+        "Cap (£ an hour)",
+        "Over the cap (£ an hour)",
     ]
+    rows = []
+    for b in breaches:
+        parties = list(b.parties.all())
+        rows.append(
+            [
+                b.reference,
+                b.get_breach_type_display(),
+                str(b.rule),
+                "; ".join(str(p) for p in parties if p.local_authority_id),
+                "; ".join(str(p) for p in parties if p.agency_id),
+                "; ".join(str(p) for p in parties if p.msp_id),
+                b.occurred_on,
+                timezone.localtime(b.reported_at).date(),
+                b.get_state_display(),
+                f"{b.level.order}: {b.level.name}" if b.level is not None else "",
+                b.next_deadline or "",
+                "Yes" if b.is_overdue(on=today) else "No",
+                b.rate_paid if b.rate_paid is not None else "",
+                b.cap_rate if b.cap_rate is not None else "",
+                b.excess if b.excess is not None else "",
+            ]
+        )
     return csv_response("breaches", header, rows)
 
 

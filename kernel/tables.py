@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import django_tables2 as tables
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.http import QueryDict
 from django.utils import dateformat
 
@@ -39,7 +39,8 @@ class DateColumn(tables.Column):
 @dataclass(frozen=True)
 class Column:
     """A column of a `SortedPage`: its header and, when people may sort by it, its name in
-    `?sort=` and the field paths it orders by (the list's own order breaks ties)."""
+    `?sort=` and the field paths (or annotations) it orders by, empty values last; the list's
+    own order breaks ties."""
 
     header: str
     sort: str = ""
@@ -74,9 +75,13 @@ class SortedPage(Generic[M]):
         name = asked.removeprefix("-")
         ordered = next((c for c in columns if c.sort and c.sort == name), None)
         if ordered is not None:
-            sign = "-" if descending else ""
+            # Empty values last whichever way round (a breach with no deadline is not urgent).
+            keys = [
+                F(path).desc(nulls_last=True) if descending else F(path).asc(nulls_last=True)
+                for path in ordered.order_by
+            ]
             ties: Sequence[Any] = queryset.query.order_by or queryset.model._meta.ordering or ()
-            queryset = queryset.order_by(*(sign + path for path in ordered.order_by), *ties)
+            queryset = queryset.order_by(*keys, *ties)
         self.data = queryset
         self.headers = [self._header(c, ordered, descending) for c in columns]
         self.paginator = Paginator(queryset, per_page)

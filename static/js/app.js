@@ -6,6 +6,13 @@ import "../accessible-autocomplete/accessible-autocomplete.min.js";
 
 initAll();
 
+// At phone width a list's filters start folded, so the list comes first; one tap opens them.
+if (window.matchMedia("(max-width: 40.0525em)").matches) {
+  for (const filters of document.querySelectorAll("details.app-filters")) {
+    filters.removeAttribute("open");
+  }
+}
+
 const escapeHtml = (text) =>
   String(text).replace(
     /[&<>"']/g,

@@ -436,11 +436,13 @@ def test_the_list_shows_each_breach_and_sorts_by_a_column_keeping_the_filters(
     ]
     row = (
         f'<a class="govuk-link" href="{second.get_absolute_url()}">{second.reference}</a></td>'
-        f'<td class="govuk-table__cell">{second.get_breach_type_display()}</td>'
-        '<td class="govuk-table__cell">Camden</td>'
-        '<td class="govuk-table__cell">3 Mar 2026</td>'
-        f'<td class="govuk-table__cell">{second.due_on:%-d %b %Y}</td>'
-        '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--yellow">Reported'
+        f'<td class="govuk-table__cell" data-label="Type">{second.get_breach_type_display()}</td>'
+        '<td class="govuk-table__cell" data-label="Against">Camden</td>'
+        '<td class="govuk-table__cell" data-label="Happened">3 Mar 2026</td>'
+        '<td class="govuk-table__cell" data-label="Level">—</td>'
+        f'<td class="govuk-table__cell" data-label="Next deadline">{second.due_on:%-d %b %Y}</td>'
+        '<td class="govuk-table__cell" data-label="State"><strong class="govuk-tag '
+        'govuk-tag--yellow">Reported'
     )
     flat = re.sub(r">\s+<", "><", html)
     assert row in flat
