@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from breaches.models import Breach, BreachParty, BreachState, BreachType, party_reached_by_msp
+from breaches.selectors import awaiting_reply_from
 from kernel.forms import ChooserInput, GovukDateField
 from msp.filters import MSPChooserFilter
 from msp.models import LABELLED_NUMBER, normalise_company_number
@@ -55,6 +56,12 @@ class BreachFilter(django_filters.FilterSet):
         empty_label="Overdue or not",
         method="filter_overdue",
     )
+    awaiting = django_filters.ChoiceFilter(
+        choices=[("you", "Waiting for your reply")],
+        label="Replies",
+        empty_label="Any",
+        method="filter_awaiting",
+    )
     occurred_from = GovukDateFilter(
         field_name="occurred_on",
         lookup_expr="gte",
@@ -79,6 +86,7 @@ class BreachFilter(django_filters.FilterSet):
             "agency",
             "msp",
             "overdue",
+            "awaiting",
             "occurred_from",
             "occurred_to",
         ]
@@ -92,6 +100,9 @@ class BreachFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("state"):
             queryset = queryset.open()
         return super().filter_queryset(queryset)
+
+    def filter_awaiting(self, queryset, name, value):
+        return queryset.filter(awaiting_reply_from(self.request.user))
 
     def filter_state(self, queryset, name, value):
         return queryset if value == "all" else queryset.filter(state=value)

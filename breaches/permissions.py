@@ -32,6 +32,11 @@ def loggable_regions(user: User) -> RegionQuerySet:
     return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
 
 
+def can_log_somewhere(user: User) -> bool:
+    ids = loggable_region_ids(user)  # from memberships: no query
+    return ids is None or bool(ids)
+
+
 def can_open_breach_list(user: User) -> bool:
     """Observers read figures only; everyone else has breaches of their own to see."""
     return access_for(user).can(Capability.LOG_BREACH)

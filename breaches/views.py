@@ -20,8 +20,8 @@ from breaches.models import Breach, BreachParty, BreachState, BreachType, EventK
 from breaches.permissions import (
     BREACH_RELATED,
     breaches_visible_to,
+    can_log_somewhere,
     get_breach_for_user,
-    loggable_region_ids,
     loggable_regions,
 )
 from breaches.tables import BREACH_COLUMNS, breach_rows
@@ -145,8 +145,7 @@ class BreachListView(FilterView):
         table = SortedPage(self.object_list, BREACH_COLUMNS, self.request.GET, per_page=25)
         context["table"] = table
         context["rows"] = breach_rows(table.page, today=timezone.localdate())
-        regions = loggable_region_ids(self.request.user)  # from memberships: no query
-        context["can_log"] = regions is None or bool(regions)
+        context["can_log"] = can_log_somewhere(self.request.user)
         context["export_query"] = self.request.GET.urlencode()
         return context
 
@@ -156,6 +155,7 @@ def breach_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Exactly the filtered rows the person may see, as CSV."""
     breaches = BreachFilter(
         request.GET,
+        request=request,
         queryset=_list_queryset(request),
         local_authorities=_visible_las(request),
         msps=MSP.objects.visible_to(request.user),

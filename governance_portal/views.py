@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import can_manage_people
 from accounts.roles import ROLE_DESCRIPTIONS
 from accounts.scope import access_for
+from breaches.permissions import can_log_somewhere
 from breaches.selectors import home_queues
 from dashboards.figures import headline
 from dashboards.permissions import has_dashboard
@@ -46,6 +47,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "scope": access.scope,
             "can_manage_people": can_manage_people(request.user),
             "queues": home_queues(request.user),
+            "can_log": can_log_somewhere(request.user),
             "dashboard": dashboard,
         },
     )

@@ -351,12 +351,12 @@ def test_the_page_shows_only_the_persons_actions_and_the_deadline_in_words(
 def test_home_shows_each_person_what_needs_them(client, breach, regional_lead, dcs):
     # The home page's query count is test_home_keeps_a_fixed_query_count's.
     client.force_login(regional_lead)
-    queues = dict(client.get("/").context["queues"])
+    queues = {q.title: q.breaches for q in client.get("/").context["queues"]}
     assert queues["New reports to triage"] == [breach]
     breach = _act(breach, "accept", regional_lead, today=D(2027, 1, 4))
     _act(breach, "escalate", regional_lead, today=D(2027, 1, 4))  # level 2: the DCS of Camden
     client.force_login(dcs)
-    queues = dict(client.get("/").context["queues"])
+    queues = {q.title: q.breaches for q in client.get("/").context["queues"]}
     assert [b.reference for b in queues["Escalated to you as DCS"]] == [breach.reference]
 
 

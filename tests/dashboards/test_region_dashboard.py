@@ -238,7 +238,7 @@ def test_observers_get_no_links_to_breaches(client, observer, history):
 def test_a_lead_sees_their_work_queue(client, regional_lead, history):
     client.force_login(regional_lead)
     response = _get(client)
-    titles = [title for title, _ in response.context["queues"]]
+    titles = [queue.title for queue in response.context["queues"]]
     assert "New reports to triage" in titles
     assert 'id="overdue-list"' in response.content.decode()
 
