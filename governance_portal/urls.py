@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility", views.accessibility_statement, name="accessibility"),
+    path("search/", views.search, name="search"),
     path("", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
     path("", include("mou.urls")),

@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
+from django.db.models import Model, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -13,12 +14,13 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import can_manage_people
 from accounts.roles import ROLE_DESCRIPTIONS
 from accounts.scope import access_for
-from breaches.permissions import can_log_somewhere
+from breaches.permissions import breaches_visible_to, can_log_somewhere
 from breaches.selectors import home_queues
 from dashboards.figures import headline
 from dashboards.permissions import has_dashboard
 from kernel.http import AuthenticatedHttpRequest
-from mou.models import Region
+from mou.models import LocalAuthority, Region
+from msp.models import MSP, Agency
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +85,48 @@ def server_error(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def csrf_failure(request: AuthenticatedHttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+SEARCH_SHOWN = 10
+
+
+def _address(record: Model) -> str:
+    return record.get_absolute_url()  # type: ignore[attr-defined]  # each model searched has one
+
+
+@require_GET
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The header's search: a breach by reference, an agency or MSP by name or Companies House
+    number, an LA by name or code, each only among what the person may open (`visible_to`)."""
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    groups = []
+    if len(text) >= 2:
+        code = text.upper()
+        found = [
+            (
+                "Breaches",
+                breaches_visible_to(request.user).filter(reference__icontains=text).order_by("-pk"),
+            ),
+            ("Agencies", Agency.objects.visible_to(request.user).search(text)),
+            ("MSPs", MSP.objects.visible_to(request.user).search(text)),
+            (
+                "Local authorities",
+                LocalAuthority.objects.visible_to(request.user)
+                .filter(Q(name__icontains=text) | Q(la_code=code) | Q(ons_code=code))
+                .order_by("name"),
+            ),
+        ]
+        for title, queryset in found:
+            shown = list(queryset[: SEARCH_SHOWN + 1])
+            groups.append(
+                {
+                    "title": title,
+                    "results": [(str(r), _address(r)) for r in shown[:SEARCH_SHOWN]],
+                    "more": len(shown) > SEARCH_SHOWN,
+                }
+            )
+    return render(
+        request,
+        "search.html",
+        {"text": text, "groups": groups, "too_short": bool(text) and len(text) < 2},
+    )
