@@ -80,3 +80,18 @@ def test_the_la_reply_queue_links_to_the_same_list_and_the_lead_can_log_from_hom
     assert [b.reference for b in client.get(awaiting.see_all).context["table"].page] == [
         b.reference for b in awaiting.breaches
     ]
+
+
+def test_a_dcs_home_labels_region_wide_counts_and_does_not_link_them(
+    client, reference_data, regional_lead, dcs
+):
+    mou_version("LDN")
+    logged_breach(local_authority("204"), reporter=regional_lead)  # Hackney's: not the DCS's
+    client.force_login(dcs)
+    html = client.get("/").content.decode()
+    figures = html[
+        html.index('id="home-figures"') : html.index("</dl>", html.index('id="home-figures"'))
+    ]
+    assert "Open breaches across the region" in figures
+    assert "Overdue across the region" in figures
+    assert "<a " not in figures  # it counts breaches the DCS cannot open
