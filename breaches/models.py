@@ -206,12 +206,17 @@ def party_reached_by_msp(msp_id: int) -> Q:
 
 
 def due_between_q(start: datetime.date, end: datetime.date) -> Q:
-    """Open breaches (not awaiting a reply) whose stage is due from `start` to `end`."""
-    return Q(
+    """Open breaches whose next deadline (`Breach.next_deadline`) falls from `start` to `end`:
+    the stage's, or the reply's while a party is asked to reply."""
+    stage = Q(
         state__in=[BreachState.REPORTED, BreachState.UNDER_REVIEW],
         due_on__gte=start,
         due_on__lte=end,
     )
+    reply = Q(
+        state=BreachState.AWAITING_RESPONSE, reply_due_on__gte=start, reply_due_on__lte=end
+    )
+    return stage | reply
 
 
 class Breach(models.Model):

@@ -110,3 +110,21 @@ def test_the_next_deadline_is_one_definition():
         assert breach.next_deadline == expected
         assert breach.is_overdue(on=D(2026, 6, 1)) == (expected is not None)
         assert not breach.is_overdue(on=D(2026, 4, 1))
+
+
+def test_due_this_week_counts_a_reply_due_this_week_not_its_stopped_stage(
+    breach, regional_lead, london
+):
+    from breaches.models import Breach
+    from dashboards.figures import headline
+
+    monday = D(2026, 11, 30)
+    Breach.objects.filter(pk=breach.pk).update(
+        state=BreachState.AWAITING_RESPONSE,
+        due_on=D(2027, 1, 29),  # the stopped stage: weeks away
+        reply_due_on=D(2026, 12, 3),  # Thursday
+    )
+    regions = london.__class__.objects.filter(pk=london.pk)
+    assert headline(regions, monday)["due"] == 1
+    Breach.objects.filter(pk=breach.pk).update(reply_due_on=D(2026, 12, 10))
+    assert headline(regions, monday)["due"] == 0
