@@ -85,3 +85,21 @@ def test_the_breach_list_fits_a_phone_and_its_filters_fold_away(live_server, sig
     page.locator("details.app-filters summary").click()
     expect(page.get_by_label("Reference", exact=True)).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_lead_finds_a_breach_from_the_header_search_by_keyboard(live_server, signed_in_page):
+    mou_version("LDN")
+    lead = person_with_role(Role.REGIONAL_LEAD, region=region("LDN"))
+    breach = logged_breach(local_authority("202"), reporter=lead)
+    page = signed_in_page(person=lead)
+    search = page.get_by_role("searchbox", name="Search the portal")
+    search.focus()
+    search.fill(breach.reference[-4:])
+    search.press("Enter")
+    expect(page.get_by_role("heading", name="Search", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=breach.reference).click()
+    expect(page.get_by_role("heading", name=f"Breach {breach.reference}")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide at 390 px"
