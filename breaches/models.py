@@ -213,9 +213,7 @@ def due_between_q(start: datetime.date, end: datetime.date) -> Q:
         due_on__gte=start,
         due_on__lte=end,
     )
-    reply = Q(
-        state=BreachState.AWAITING_RESPONSE, reply_due_on__gte=start, reply_due_on__lte=end
-    )
+    reply = Q(state=BreachState.AWAITING_RESPONSE, reply_due_on__gte=start, reply_due_on__lte=end)
     return stage | reply
 
 
