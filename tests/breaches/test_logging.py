@@ -19,34 +19,18 @@ from accounts.roles import Role
 from breaches import services
 from breaches.models import Breach, BreachState, BreachType
 from mou import services as mou_services
-from mou.models import PriceCap
 from tests.factories import (
     AgencyFactory,
     ChainMembershipFactory,
     MSPContractFactory,
     local_authority,
     logged_breach,
-    mou_version,
     person_with_role,
     region,
 )
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def london_mou(reference_data):
-    version = mou_version("LDN", publish=False)
-    mou_services.price_cap_save(
-        version=version,
-        cap=PriceCap(
-            job_type="social_worker", engagement_type="paye", max_hourly_rate=Decimal("38.00")
-        ),
-        actor=None,
-    )
-    mou_services.mou_version_publish(version=version, actor=None)
-    return version
 
 
 def _new(version, **overrides):

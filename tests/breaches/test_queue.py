@@ -13,33 +13,16 @@ from django.utils import timezone
 
 from breaches.models import Breach, BreachState
 from breaches.workflow import breach_act
-from mou import services as mou_services
-from mou.models import PriceCap
 from tests.factories import (
     AgencyFactory,
     ChainMembershipFactory,
     MSPContractFactory,
     local_authority,
     logged_breach,
-    mou_version,
 )
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def version(reference_data):
-    version = mou_version("LDN", publish=False)
-    mou_services.price_cap_save(
-        version=version,
-        cap=PriceCap(
-            job_type="social_worker", engagement_type="paye", max_hourly_rate=Decimal("38.00")
-        ),
-        actor=None,
-    )
-    mou_services.mou_version_publish(version=version, actor=None)
-    return version
 
 
 def _set(breach, **fields):
@@ -52,7 +35,7 @@ def _listed(client, **query) -> list[str]:
     return [b.reference for b in response.context["table"].page]
 
 
-def test_the_list_is_the_open_queue_most_urgent_first(client, version, regional_lead):
+def test_the_list_is_the_open_queue_most_urgent_first(client, london_mou, regional_lead):
     camden = local_authority("202")
     today = timezone.localdate()
     late_stage, soon, later, no_date, closed, awaiting, withdrawn = (
@@ -91,7 +74,7 @@ def test_the_list_is_the_open_queue_most_urgent_first(client, version, regional_
     assert _listed(client, sort="-deadline")[0] == later.reference
 
 
-def test_the_msp_filter_finds_the_breaches_the_msp_answers_for(client, version, regional_lead):
+def test_the_msp_filter_finds_the_breaches_the_msp_answers_for(client, london_mou, regional_lead):
     camden = local_authority("202")
     msp = MSPContractFactory(local_authority=camden).msp
     in_chain = AgencyFactory()
@@ -104,7 +87,7 @@ def test_the_msp_filter_finds_the_breaches_the_msp_answers_for(client, version, 
 
 
 def test_the_date_filters_are_govuk_date_inputs_and_explain_a_wrong_date(
-    client, version, regional_lead
+    client, london_mou, regional_lead
 ):
     camden = local_authority("202")
     march = logged_breach(camden, reporter=regional_lead, occurred_on=D(2026, 3, 2))
@@ -123,7 +106,7 @@ def test_the_date_filters_are_govuk_date_inputs_and_explain_a_wrong_date(
 
 
 def test_the_csv_has_each_party_kind_the_level_the_rule_and_the_rate(
-    client, version, regional_lead
+    client, london_mou, regional_lead
 ):
     camden = local_authority("202")
     msp = MSPContractFactory(local_authority=camden).msp

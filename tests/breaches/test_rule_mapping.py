@@ -14,25 +14,11 @@ from breaches import services
 from breaches.forms import LogBreachForm
 from breaches.models import Breach
 from mou import services as mou_services
-from mou.models import RULE_DEFAULTS, MOURule, PriceCap, RuleKind, RuleSource
-from tests.factories import AgencyFactory, local_authority, mou_version
+from mou.models import RULE_DEFAULTS, MOURule, RuleKind, RuleSource
+from tests.factories import AgencyFactory, local_authority
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def london_mou(reference_data):
-    version = mou_version("LDN", publish=False)
-    mou_services.price_cap_save(
-        version=version,
-        cap=PriceCap(
-            job_type="social_worker", engagement_type="paye", max_hourly_rate=Decimal("38.00")
-        ),
-        actor=None,
-    )
-    mou_services.mou_version_publish(version=version, actor=None)
-    return version
 
 
 def _log(version, actor, **overrides):
