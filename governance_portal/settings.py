@@ -14,7 +14,12 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # local convenience; real environment variables win
+# A local convenience: variables from a .env file beside manage.py (DJANGO_ENV_FILE names another
+# file, or none when empty). Real environment variables win. The tests read none: they run on the
+# settings they declare (tests/settings.py, docs/adr/0017-test-settings.md).
+env_file = env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env"))
+if env_file:
+    environ.Env.read_env(env_file)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -146,6 +151,8 @@ STATIC_URL = "static/"
 # Where collectstatic puts files for whitenoise (the benchmark points it at a temporary folder).
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise before sign-in.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

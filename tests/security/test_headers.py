@@ -53,6 +53,7 @@ def test_templates_have_no_inline_script():
 def test_deploy_check_passes_with_production_settings():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
     env.update(
+        DJANGO_ENV_FILE="",  # no .env: only what this test names
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="production-like-" + "k3y-" * 12,
         DJANGO_ALLOWED_HOSTS="mou.example.org",
@@ -73,7 +74,12 @@ def test_deploy_check_passes_with_production_settings():
 
 def test_two_factor_cannot_be_switched_off_outside_the_demo():
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50, DJANGO_REQUIRE_2FA="false")
+    env.update(
+        DJANGO_ENV_FILE="",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_REQUIRE_2FA="false",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
