@@ -3,8 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
-# Only for `make test`: the test settings run with DJANGO_DEBUG false, which needs a key.
-TEST_SECRET_KEY := tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 
 .PHONY: run test lint bench frontend clean
 
@@ -23,19 +21,22 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
 
 # make run PORT=8001 serves on another port; emails link there too (PORTAL_BASE_URL).
 PORT ?= 8000
-DEMO_ENV = DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
+ADDRESS = 127.0.0.1:$(PORT)
+DEMO_ENV = DJANGO_DEBUG=true DJANGO_REQUIRE_2FA=false PORTAL_BASE_URL=http://$(ADDRESS)
 
-## run: set up .venv, migrate, load reference and demo data, start the portal on :8000
+## run: set up .venv, migrate, load reference and demo data, start the portal on :8000 (PORT=)
 run: $(VENV)/.installed-runtime
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py load_reference_data
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	@echo "The portal is starting at http://127.0.0.1:$(PORT) (sign in with a demo login above)."
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo
+	@echo "The portal is at http://$(ADDRESS)/ (demo sign-ins: the logins above, e.g. regional.lead@example.org, one password for all). Ctrl+C stops it."
+	@echo
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(ADDRESS)
 
-## test: the whole suite (SQLite unless DATABASE_URL points at PostgreSQL)
+## test: the whole suite (SQLite unless DATABASE_URL points at PostgreSQL) on its own settings (tests/settings.py)
 test: $(VENV)/.installed-dev
-	BENCH=1 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET_KEY)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff's checks and formatting
 lint: $(VENV)/.installed-dev

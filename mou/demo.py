@@ -1,8 +1,10 @@
-"""Demo MOUs for `seed_demo`: one per region, with an active version, illustrative caps (clearly
+"""Demo MOUs for `seed_demo`: one per region, with a version in force, illustrative caps (clearly
 labelled "illustrative, not official figures") and a mix of signatory states."""
 
 import datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from mou import services
 from mou.models import (
@@ -85,6 +87,11 @@ def _version(mou: MOU, label: str, start: datetime.date, *, months: int | None) 
                     illustrative=True,
                 )
     services.mou_version_publish(version=version, actor=None)
+    # Published a week before it took effect, as a region would, not at the seed's time.
+    published_at = timezone.make_aware(
+        datetime.datetime.combine(start - datetime.timedelta(days=7), datetime.time(10))
+    )
+    MOUVersion.objects.filter(pk=version.pk).update(published_at=published_at)
     for n, la in enumerate(mou.region.local_authorities.all()):
         status = SignatoryStatus.SIGNED
         if n % 7 == 3:

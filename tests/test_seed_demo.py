@@ -1,7 +1,11 @@
+import datetime
+import shutil
+import subprocess  # nosec B404: runs `make -n`, a fixed command
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.roles import Role
@@ -37,14 +41,14 @@ def test_seed_demo_with_force_runs_when_not_in_debug(settings):
 
 
 def test_seed_demo_adds_an_mou_for_every_region_with_illustrative_caps(settings):
-    from mou.models import MOU, PriceCap, Signatory, VersionStatus
+    from mou.models import MOU, PriceCap, Signatory
 
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
     assert MOU.objects.count() == 9
     for mou in MOU.objects.all():
-        assert mou.versions.filter(status=VersionStatus.ACTIVE).count() == 1
+        assert mou.versions.in_force(on=timezone.localdate()).count() == 1
     assert PriceCap.objects.exists()
     assert not PriceCap.objects.filter(illustrative=False).exists()
     assert set(Signatory.objects.values_list("status", flat=True)) >= {
@@ -52,7 +56,7 @@ def test_seed_demo_adds_an_mou_for_every_region_with_illustrative_caps(settings)
         "invited",
         "declined",
     }
-    london = MOU.objects.get(region__code="LDN").versions.get(status=VersionStatus.ACTIVE)
+    london = MOU.objects.get(region__code="LDN").versions.in_force(on=timezone.localdate()).get()
     assert london.rules.get(kind="non_engagement_months").value == 6
 
 
@@ -114,3 +118,127 @@ def test_seed_demo_gives_every_region_two_years_of_resolved_history(settings):
         )
     references = list(Breach.objects.values_list("reference", flat=True))
     assert len(references) == len(set(references))
+
+
+def _seed_before_breaches() -> None:
+    """Every demo step before London's breaches (MOUs, suppliers, people, cap exceptions)."""
+    from django.utils.module_loading import import_string
+
+    from governance_portal.management.commands.seed_demo import DEMO_STEPS
+
+    for step in DEMO_STEPS[: DEMO_STEPS.index("breaches.demo.seed")]:
+        import_string(step)(stdout=StringIO())
+
+
+def _live_london_breaches():
+    from breaches.models import Breach
+
+    return Breach.objects.filter(region__code="LDN").exclude(description__startswith="Demo history")
+
+
+def _assert_dated_like_a_real_region(breaches, today) -> None:
+    """Each case happened before it was reported; its deadlines come after; its timeline runs
+    from its report to `today`, each event at its own time, in order."""
+    from django.utils import timezone
+
+    from breaches.models import BreachEvent
+
+    event_days = set()
+    for breach in breaches.prefetch_related("events", "evidence"):
+        reported = timezone.localtime(breach.reported_at).date()
+        assert breach.occurred_on < reported <= today, breach
+        for name in ("due_on", "reply_due_on", "stage_started_on", "clock_stopped_on"):
+            deadline = getattr(breach, name)
+            assert deadline is None or deadline >= reported, (breach, name, deadline)
+        events = list(breach.events.all())
+        assert events[0].kind == "logged"
+        assert events[0].created_at == breach.reported_at
+        assert [e.pk for e in events] == sorted(e.pk for e in events), breach  # time order
+        for event in events:
+            day = timezone.localtime(event.created_at).date()
+            assert reported <= day <= today, (breach, event.kind, day)
+            assert event.created_at <= timezone.now()
+            event_days.add(day)
+        for item in breach.evidence.all():
+            assert item.uploaded_at == breach.reported_at
+        if breach.resolved_at is not None:
+            resolved = next(e for e in events if e.kind == "resolved")
+            assert breach.resolved_at == resolved.created_at
+    assert len(event_days) > 20  # not all at the time the demo was seeded
+    events = BreachEvent.objects.filter(breach__in=breaches)
+    assert events.values("created_at").distinct().count() > events.count() // 2
+    by_reference = list(breaches.order_by("reference").values_list("reported_at", flat=True))
+    assert by_reference == sorted(by_reference)  # references run with the dates
+
+
+def test_seed_demo_dates_london_cases_like_a_real_region(settings):
+    from django.utils import timezone
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    breaches = _live_london_breaches()
+    assert breaches.count() == 64
+    _assert_dated_like_a_real_region(breaches, timezone.localdate())
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2026, 12, 2),  # a Wednesday: the day issue 15 found 41 of 41 overdue
+        datetime.date(2026, 4, 6),  # Easter Monday, a bank holiday
+        datetime.date(2026, 4, 10),  # a Friday: "this week" is today only
+        datetime.date(2026, 4, 12),  # a Sunday: "this week" is the coming one
+    ],
+    ids=str,
+)
+def test_london_open_breaches_are_spread_across_overdue_due_this_week_and_on_time(today):
+    from breaches import demo
+    from breaches.models import due_between_q
+
+    _seed_before_breaches()
+    demo.seed(stdout=StringIO(), today=today)
+    breaches = _live_london_breaches()
+    open_ = breaches.open()
+    friday = today + datetime.timedelta(days=(4 - today.weekday()) % 7)  # as the home page counts
+    overdue = open_.overdue(on=today).count()
+    due_this_week = open_.filter(due_between_q(today, friday)).count()
+    on_time = [b for b in open_ if b.next_deadline is not None and b.next_deadline > friday]
+    assert overdue + due_this_week + len(on_time) == open_.count() == 41
+    for count in (overdue, due_this_week, len(on_time)):
+        assert count >= open_.count() / 5, (overdue, due_this_week, len(on_time))
+    _assert_dated_like_a_real_region(breaches, today)
+
+
+def test_seed_demo_dates_cap_exceptions_on_their_own_days(settings):
+    from django.utils import timezone
+
+    from cap_exceptions.models import CapException
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    days = set()
+    for exception in CapException.objects.prefetch_related("events"):
+        requested = timezone.localtime(exception.requested_at).date()
+        assert requested < exception.starts_on
+        assert requested < timezone.localdate()
+        events = list(exception.events.all())
+        assert events[0].kind == "requested"
+        assert events[0].created_at == exception.requested_at
+        decided = exception.reported_to_region_at or exception.refused_at
+        if decided is not None:
+            assert [e.created_at for e in events[1:]] == [decided]
+            assert requested < timezone.localtime(decided).date() <= timezone.localdate()
+        days.update(timezone.localtime(e.created_at).date() for e in events)
+    assert len(days) >= 8
+
+
+def test_make_run_serves_on_the_port_it_is_given_and_says_where():
+    make = shutil.which("make")
+    assert make, "make is one of the portal's two commands"
+    dry_run = subprocess.run(  # noqa: S603  # nosec B603: a fixed command, no shell
+        [make, "-n", "run", "PORT=8123"], capture_output=True, text=True, check=True
+    ).stdout
+    said = dry_run.index("The portal is at http://127.0.0.1:8123/ (demo sign-ins: ")
+    assert said < dry_run.index("runserver 127.0.0.1:8123")
+    assert "PORTAL_BASE_URL=http://127.0.0.1:8123 " in dry_run
+    assert ":8000" not in dry_run
