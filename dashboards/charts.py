@@ -2,7 +2,8 @@
 
 A chart is a picture of a figure's table, which is always shown beside it: the table is what
 screen readers, keyboard users and people without JavaScript read, so the chart needs no script,
-no library and nothing from another origin. Colours are from the GOV.UK palette and each has at
+no library and nothing from another origin. Each axis has a title naming what it shows (the
+table's first column along the bottom, the measure up the side). Colours are from the GOV.UK palette and each has at
 least 3:1 contrast with the white background (WCAG 2.2, 1.4.11); series are also told apart by
 the legend's order and each bar's own title.
 """
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 
 from dashboards.figures import Figure
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 44  # room for the value axis and quarter labels
+WIDTH, HEIGHT = 640, 280
+# Room for the value axis's title and labels, and for the quarter labels and their title.
+LEFT, RIGHT, TOP, BOTTOM = 72, 8, 12, 62
+TABLE_BESIDE_ROWS = 12  # longer tables go under the chart, which would float in empty space
 # GOV.UK blue, green, purple, dark grey, red, dark blue: each >= 3:1 against white.
 COLOURS = ["#1d70b8", "#00703c", "#4c2c92", "#505a5f", "#d4351c", "#003078"]
 
@@ -49,6 +52,14 @@ class Series:
 
 
 @dataclass(frozen=True)
+class AxisTitle:
+    x: float
+    y: float
+    text: str
+    rotate: int = 0  # degrees about (x, y): -90 reads upwards, beside the value axis
+
+
+@dataclass(frozen=True)
 class Chart:
     slug: str
     title: str
@@ -61,6 +72,20 @@ class Chart:
     ticks: list[Tick]
     labels: list[Label]
     series: list[Series]
+    x_title: AxisTitle
+    y_title: AxisTitle
+    table_beside: bool  # a short table of one series fits beside the chart on wide screens
+
+    @property
+    def axis_titles(self) -> tuple[AxisTitle, AxisTitle]:
+        return (self.x_title, self.y_title)
+
+    @property
+    def description(self) -> str:
+        return (
+            f"Bar chart of the table next to it: {self.y_title.text.lower()} (up the side) by "
+            f"{self.x_title.text.lower()} (along the bottom)."
+        )
 
 
 def _nice_step(largest: float) -> float:
@@ -89,7 +114,7 @@ def bar_chart(figure: Figure) -> Chart:
     group_width = (WIDTH - LEFT - RIGHT) / max(len(values), 1)
     bar_width = group_width * 0.7 / max(len(names), 1)
     bars, labels = [], []
-    label_every = math.ceil(len(values) / 10)  # at most ten labels along the bottom
+    label_every = math.ceil(len(values) / 8)  # at most eight labels along the bottom
     for i, (row, numbers) in enumerate(zip(figure.rows, values, strict=True)):
         group_left = LEFT + i * group_width + group_width * 0.15
         for j, value in enumerate(numbers):
@@ -112,6 +137,8 @@ def bar_chart(figure: Figure) -> Chart:
         for n in range(round(top / step) + 1)
     ]
     series = [Series(name, COLOURS[j % len(COLOURS)]) for j, name in enumerate(names)]
+    # A figure of several series names its measure; one series is its column.
+    measure = figure.value_axis or names[0]
     return Chart(
         slug=figure.slug,
         title=figure.title,
@@ -124,4 +151,9 @@ def bar_chart(figure: Figure) -> Chart:
         ticks=ticks,
         labels=labels,
         series=series if len(series) > 1 else [],
+        x_title=AxisTitle(
+            x=round(LEFT + (WIDTH - LEFT - RIGHT) / 2, 1), y=HEIGHT - 8, text=figure.columns[0]
+        ),
+        y_title=AxisTitle(x=16, y=round(TOP + plot_height / 2, 1), text=measure, rotate=-90),
+        table_beside=len(names) == 1 and len(figure.rows) <= TABLE_BESIDE_ROWS,
     )

@@ -20,7 +20,21 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict, cast
 
-from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Window
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    Expression,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber, TruncQuarter
 
 from breaches.models import (
@@ -36,8 +50,8 @@ from breaches.models import (
     overdue_q,
 )
 from cap_exceptions.models import CapException
-from dashboards.periods import Period, local_midnight, previous_quarter, quarter_label
-from mou.models import LocalAuthority, Region, Signatory, SignatoryStatus, VersionStatus
+from dashboards.periods import Period, local_midnight, quarter_label
+from mou.models import LocalAuthority, MOUVersion, Region, Signatory, SignatoryStatus
 from msp.models import ReviewAction
 
 if TYPE_CHECKING:
@@ -45,7 +59,7 @@ if TYPE_CHECKING:
 
 
 class _Signed(TypedDict):
-    signed: bool  # the LA has signed the region's active version
+    signed: bool  # the LA has signed the region's version in force today
 
 
 @dataclass
@@ -57,7 +71,8 @@ class Figure:
     highlight: str | None = None  # the row label to highlight (the DCS's own LA)
     outstanding: list[str] = field(default_factory=list)  # coverage: who has not signed
     chart: bool = False  # drawn as a bar chart over its rows, the table beside it
-    note: str = ""  # a sentence under the caption: what is counted
+    value_axis: str = ""  # the chart's value axis title when it has several series
+    note: str = ""  # under the heading: what is counted, and when the filters do not apply
     keys: list[str] = field(default_factory=list)  # a key per row (region code) for links
     links: list[str] = field(default_factory=list)  # set by a view: a URL per row, or none
 
@@ -88,12 +103,15 @@ def present(figure: Figure) -> Figure:
     return figure
 
 
-def region_authorities(region: Region) -> list[WithAnnotations[LocalAuthority, _Signed]]:
-    """The region's LAs by name, each marked `signed` when it has signed the active MOU version:
-    one query serving the coverage figure, the per-LA table and the LA filter."""
+def region_authorities(
+    region: Region, *, on: datetime.date
+) -> list[WithAnnotations[LocalAuthority, _Signed]]:
+    """The region's LAs by name, each marked `signed` when it has signed the MOU version in force
+    on `on` (today: a scheduled version counts from its start): one query serving the coverage
+    figure, the per-LA table and the LA filter."""
     signed = Signatory.objects.filter(
         local_authority=OuterRef("pk"),
-        version__status=VersionStatus.ACTIVE,
+        version__in=MOUVersion.objects.in_force(on=on),
         status=SignatoryStatus.SIGNED,
     )
     authorities = (
@@ -123,49 +141,92 @@ class Selection:
             breaches = breaches.filter(pk__in=concerning.values("breach_id"))
         return breaches
 
-    @property
-    def this_quarter(self) -> datetime.date:
-        """The last quarter of the period, compared with the one before it."""
-        return self.period.last
-
     @cached_property
-    def open_breaches(self) -> list[dict]:
-        """Open breaches counted by state and level, with how many are overdue or due by Friday
-        (one query for three figures)."""
+    def _by_state(self) -> list[dict]:
+        """Breaches open today or resolved as upheld in the period or the one before, counted
+        by state and level: how many are open, overdue, due by Friday and upheld in each period
+        (one query for three figures and three headline figures)."""
         today = self.today
         week_end = today + datetime.timedelta(days=(4 - today.weekday()) % 7)
+        now, before = self.period, self.period.previous
+        is_open = Q(state__in=OPEN_STATES)
         return list(
             self.breaches()
-            .filter(state__in=OPEN_STATES)
+            .filter(is_open | _upheld_between(before.first, now.end))
             .values("state", "level__order", "level__name")
             .annotate(
-                n=Count("pk"),
+                n=Count("pk", filter=is_open),
                 overdue=Count("pk", filter=overdue_q(today)),
                 due=Count("pk", filter=due_between_q(today, week_end)),
+                upheld=Count("pk", filter=_upheld_between(now.first, now.end)),
+                upheld_before=Count("pk", filter=_upheld_between(before.first, before.end)),
             )
             .order_by()
         )
 
+    @property
+    def open_breaches(self) -> list[dict]:
+        """Open breaches counted by state and level, with how many are overdue or due by Friday."""
+        return [row for row in self._by_state if row["state"] in OPEN_STATES]
+
+    @property
+    def upheld(self) -> tuple[int, int]:
+        """Breaches resolved as upheld in the period and in the one before."""
+        rows = self._by_state
+        return sum(row["upheld"] for row in rows), sum(row["upheld_before"] for row in rows)
+
     @cached_property
     def logged(self) -> dict[tuple[datetime.date, str], int]:
-        """Breaches logged per (quarter, type) over the period and the quarter before it (one
-        query for the per-type table and the logged trend)."""
-        start = min(self.period.first, previous_quarter(self.this_quarter))
+        """Breaches logged per (quarter, type) over the period and the one before it (one query
+        for the per-type table, the logged trend and a headline figure)."""
         return {
             (_as_date(quarter), breach_type): n
             for quarter, breach_type, n in self.breaches()
-            .filter(_between("reported_at", start, self.period.end))
+            .filter(_between("reported_at", self.period.previous.first, self.period.end))
             .annotate(quarter=TruncQuarter("reported_at", output_field=DateField()))
             .values_list("quarter", "breach_type")
             .annotate(n=Count("pk"))
             .order_by()
         }
 
+    def logged_in(self, period: Period) -> dict[str, int]:
+        """Breaches logged in `period` (this one or the one before) by type."""
+        counts: dict[str, int] = defaultdict(int)
+        for (quarter, breach_type), n in self.logged.items():
+            if period.first <= quarter <= period.last:
+                counts[breach_type] += n
+        return counts
+
+    @cached_property
+    def medians(self) -> dict[str, dict]:
+        """Median working days to resolution by quarter resolved (`per_quarter`) and for the
+        period and the one before (`per_period`: NOW and BEFORE), in one query for the trend and
+        a headline figure."""
+        now, before = self.period, self.period.previous
+        resolved = self.breaches().filter(_between("resolved_at", before.first, now.end))
+        medians = _medians(
+            resolved,
+            per_quarter=TruncQuarter("resolved_at", output_field=DateField()),
+            per_period=Case(
+                When(_between("resolved_at", now.first, now.end), then=Value(NOW)),
+                default=Value(BEFORE),
+            ),
+        )
+        medians["per_quarter"] = {_as_date(q): m for q, m in medians["per_quarter"].items()}
+        return medians
+
+
+NOW, BEFORE = "now", "before"  # the period, and as many quarters before it
+
 
 def _between(field_name: str, start: datetime.date, end: datetime.date) -> Q:
     return Q(
         **{f"{field_name}__gte": local_midnight(start), f"{field_name}__lt": local_midnight(end)}
     )
+
+
+def _upheld_between(start: datetime.date, end: datetime.date) -> Q:
+    return Q(_between("resolved_at", start, end), outcome=Outcome.UPHELD)
 
 
 def _quarter_rows(period: Period, values: dict) -> list[list]:
@@ -178,8 +239,20 @@ def _as_date(value) -> datetime.date:
 
 # --- Region figures ------------------------------------------------------------------------------
 
+TODAY = "Today's count, whatever the period chosen."
 
-def coverage(authorities: list[WithAnnotations[LocalAuthority, _Signed]]) -> Figure:
+
+def _region_wide(local_authority: LocalAuthority | None, why: str) -> str:
+    """What a figure the LA filter cannot apply to says first in its note when an LA is chosen."""
+    if local_authority is None:
+        return ""
+    return f"All local authorities in the region: {why}. "
+
+
+def coverage(
+    authorities: list[WithAnnotations[LocalAuthority, _Signed]],
+    local_authority: LocalAuthority | None = None,
+) -> Figure:
     """Signatory coverage of the region's active MOU version."""
     outstanding = [la.name for la in authorities if not la.signed]
     rows = [
@@ -187,8 +260,19 @@ def coverage(authorities: list[WithAnnotations[LocalAuthority, _Signed]]) -> Fig
         ["Outstanding", len(outstanding)],
         ["Local authorities", len(authorities)],
     ]
+    note = "Signatures today, whatever the period chosen."
+    if local_authority is not None:
+        signed = "has not signed" if local_authority.name in outstanding else "has signed"
+        note = (
+            _region_wide(local_authority, "this figure is not broken down by local authority")
+            + f"{local_authority.name} {signed}. {note}"
+        )
     figure = Figure(
-        "coverage", "Signatory coverage of the active MOU version", ["", "Local authorities"], rows
+        "coverage",
+        "Signatory coverage of the active MOU version",
+        ["", "Local authorities"],
+        rows,
+        note=note,
     )
     figure.outstanding = outstanding
     return present(figure)
@@ -199,7 +283,15 @@ def open_by_state(selection: Selection) -> Figure:
     for row in selection.open_breaches:
         counts[row["state"]] += row["n"]
     rows = [[BreachState(s).label, counts[s]] for s in OPEN_STATES]
-    return present(Figure("open-by-state", "Open breaches by state", ["State", "Breaches"], rows))
+    return present(
+        Figure(
+            "open-by-state",
+            "Open breaches by state",
+            ["State", "Breaches"],
+            rows,
+            note=f"Breaches open today. {TODAY}",
+        )
+    )
 
 
 def open_by_level(selection: Selection) -> Figure:
@@ -211,7 +303,13 @@ def open_by_level(selection: Selection) -> Figure:
         for (order, name), n in sorted(counts.items())
     ]
     return present(
-        Figure("open-by-level", "Open breaches by escalation level", ["Level", "Breaches"], rows)
+        Figure(
+            "open-by-level",
+            "Open breaches by escalation level",
+            ["Level", "Breaches"],
+            rows,
+            note=f"Breaches open today, by the level they are at. {TODAY}",
+        )
     )
 
 
@@ -226,63 +324,76 @@ def deadlines(selection: Selection) -> Figure:
             "Deadlines",
             ["", "Breaches"],
             rows,
-            note="Open breaches past their deadline today, and those due by Friday.",
+            note=f"Open breaches past their deadline today, and those due by Friday. {TODAY}",
         )
     )
 
 
+def _period_columns(selection: Selection, first: str) -> list[str]:
+    return [first, selection.period.label, selection.period.previous.label]
+
+
+def _compared(selection: Selection) -> str:
+    period = selection.period
+    return f"in the period ({period.label}) and in the previous {period.length} ({period.previous.label})"
+
+
 def per_local_authority(selection: Selection, *, highlight: str | None = None) -> Figure:
-    """Breaches concerning each LA of the region logged in the period's last quarter and the
-    quarter before (counts only: one query)."""
-    this_q = selection.this_quarter
-    last_q = previous_quarter(this_q)
-    in_this = _between("breach__reported_at", this_q, selection.period.end)
-    in_last = _between("breach__reported_at", last_q, this_q)
+    """Breaches concerning each LA of the region logged in the period and in as many quarters
+    before it (counts only: one query). It compares LAs, so the LA filter only marks one."""
+    now, before = selection.period, selection.period.previous
     counts = {
         row["local_authority_id"]: row
         for row in BreachParty.objects.filter(
-            _between("breach__reported_at", last_q, selection.period.end),
+            _between("breach__reported_at", before.first, now.end),
             breach__region=selection.region,
             local_authority__isnull=False,
         )
         .values("local_authority_id")
         .annotate(
-            this_q=Count("breach", filter=in_this, distinct=True),
-            last_q=Count("breach", filter=in_last, distinct=True),
+            now=Count(
+                "breach",
+                filter=_between("breach__reported_at", now.first, now.end),
+                distinct=True,
+            ),
+            before=Count(
+                "breach",
+                filter=_between("breach__reported_at", before.first, before.end),
+                distinct=True,
+            ),
         )
         .order_by()
     }
     rows = [
-        [la.name, counts.get(la.pk, {}).get("this_q", 0), counts.get(la.pk, {}).get("last_q", 0)]
+        [la.name, counts.get(la.pk, {}).get("now", 0), counts.get(la.pk, {}).get("before", 0)]
         for la in selection.authorities
     ]
+    la = selection.local_authority
+    region_wide = _region_wide(la, f"the table compares them, with {la.name} marked" if la else "")
     return present(
         Figure(
             "per-la",
             "Breaches concerning each local authority",
-            ["Local authority", quarter_label(this_q), quarter_label(last_q)],
+            _period_columns(selection, "Local authority"),
             rows,
             highlight,
-            note="Breaches logged in each quarter that name the local authority as a party.",
+            note=f"{region_wide}Breaches logged {_compared(selection)} that name the local "
+            "authority as a party.",
         )
     )
 
 
 def per_type(selection: Selection) -> Figure:
-    this_q = selection.this_quarter
-    last_q = previous_quarter(this_q)
-    logged = selection.logged
-    rows = [
-        [label, logged.get((this_q, value), 0), logged.get((last_q, value), 0)]
-        for value, label in BreachType.choices
-    ]
+    now = selection.logged_in(selection.period)
+    before = selection.logged_in(selection.period.previous)
+    rows = [[label, now[value], before[value]] for value, label in BreachType.choices]
     return present(
         Figure(
             "per-type",
             "Breaches by type",
-            ["Type of breach", quarter_label(this_q), quarter_label(last_q)],
+            _period_columns(selection, "Type of breach"),
             rows,
-            note="Breaches logged in each quarter.",
+            note=f"Breaches logged {_compared(selection)}.",
         )
     )
 
@@ -303,7 +414,7 @@ def logged_by_quarter(selection: Selection) -> Figure:
 
 
 def median_of_pairs(rows) -> dict:
-    """Medians from the one or two middle values per group that `_middle_values` returns."""
+    """Medians from the one or two middle values per group that `_medians` reads."""
     middles: dict = defaultdict(list)
     for group, value in rows:
         middles[group].append(value)
@@ -313,29 +424,45 @@ def median_of_pairs(rows) -> dict:
     }
 
 
-def _middle_values(breaches: QuerySet[Breach], group: F | TruncQuarter, *groups) -> QuerySet:
-    """The middle one (odd count) or two (even count) `working_days_taken` of each group, ranked
-    in the database so only those rows are read, whatever the number of resolved breaches."""
-    partition = [group, *groups]
-    return (
-        breaches.filter(working_days_taken__isnull=False)
-        .annotate(
-            position=Window(RowNumber(), partition_by=partition, order_by="working_days_taken"),
-            size=Window(Count("pk"), partition_by=partition),
+def _medians(breaches: QuerySet[Breach], **groupings: Expression | F) -> dict[str, dict]:
+    """{grouping: {group: median working_days_taken}} for each grouping of `breaches` (by
+    quarter, by period, by region), in one query: the rows are ranked within each group in the
+    database and only the middle one (odd count) or two (even count) of a group are read,
+    whatever the number of resolved breaches."""
+    ranked = breaches.filter(working_days_taken__isnull=False)
+    middle = Q()
+    for name, group in groupings.items():
+        position, size = f"{name}_position", f"{name}_size"
+        ranked = ranked.annotate(
+            **{
+                name: group,
+                position: Window(RowNumber(), partition_by=[group], order_by="working_days_taken"),
+                size: Window(Count("pk"), partition_by=[group]),
+            }
         )
-        .filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
+        middle |= Q(
+            **{f"{position}__gte": (F(size) + 1) / 2, f"{position}__lte": (F(size) + 2) / 2}
+        )
+    rows = list(
+        ranked.filter(middle).values(
+            "working_days_taken",
+            *(f"{name}{part}" for name in groupings for part in ("", "_position", "_size")),
+        )
     )
+    return {
+        name: median_of_pairs(
+            (row[name], row["working_days_taken"])
+            for row in rows
+            if (row[f"{name}_size"] + 1) // 2
+            <= row[f"{name}_position"]
+            <= (row[f"{name}_size"] + 2) // 2
+        )
+        for name in groupings
+    }
 
 
 def median_days_by_quarter(selection: Selection) -> Figure:
-    resolved = selection.breaches().filter(
-        _between("resolved_at", selection.period.first, selection.period.end)
-    )
-    quarter = TruncQuarter("resolved_at", output_field=DateField())
-    middles = _middle_values(resolved.annotate(quarter=quarter), quarter).values_list(
-        "quarter", "working_days_taken"
-    )
-    medians = median_of_pairs((_as_date(q), days) for q, days in middles)
+    medians = selection.medians["per_quarter"]
     rows = [
         [quarter_label(q), _number(medians[q]) if q in medians else None]
         for q in selection.period.quarters
@@ -382,6 +509,7 @@ def escalations_by_quarter(selection: Selection) -> Figure:
             ["Quarter", *(f"To level {level}" for level in levels_shown)],
             rows,
             chart=True,
+            value_axis="Escalations",
             note="By hand or automatically when a deadline passed.",
         )
     )
@@ -389,8 +517,7 @@ def escalations_by_quarter(selection: Selection) -> Figure:
 
 def agencies_most_upheld(selection: Selection, *, limit: int = 10) -> Figure:
     upheld = selection.breaches().filter(
-        _between("resolved_at", selection.period.first, selection.period.end),
-        outcome=Outcome.UPHELD,
+        _upheld_between(selection.period.first, selection.period.end)
     )
     rows = [
         [name, n]
@@ -411,11 +538,16 @@ def agencies_most_upheld(selection: Selection, *, limit: int = 10) -> Figure:
 
 
 def reviews_with_overdue_actions(selection: Selection) -> Figure:
-    reviews = (
-        ReviewAction.objects.filter(
-            review__region=selection.region, done_on__isnull=True, due_on__lt=selection.today
+    actions = ReviewAction.objects.filter(
+        review__region=selection.region, done_on__isnull=True, due_on__lt=selection.today
+    )
+    la = selection.local_authority
+    if la is not None:
+        actions = actions.filter(
+            Q(review__local_authority=la) | Q(review__local_authority__isnull=True)
         )
-        .values(
+    reviews = (
+        actions.values(
             "review_id",
             "review__held_on",
             "review__msp__name",
@@ -435,12 +567,14 @@ def reviews_with_overdue_actions(selection: Selection) -> Figure:
         ]
         for r in reviews
     ]
+    which = f"Reviews for {la.name} and for the whole region" if la else "Reviews"
     return present(
         Figure(
             "reviews-overdue",
             "MSP and agency reviews with overdue actions",
             ["Supplier", "For", "Review held", "Overdue actions", "Oldest due"],
             rows,
+            note=f"{which} with actions not done by their due date. {TODAY}",
         )
     )
 
@@ -452,9 +586,9 @@ def _number(value) -> int | Decimal:
 
 RegionFigure = Callable[[Selection], Figure]
 
-# The region dashboard's figures in page order, by slug (the CSV export computes only one).
+# The region dashboard's figures, by slug (the CSV export computes only one).
 REGION_FIGURES: dict[str, RegionFigure] = {
-    "coverage": lambda s: coverage(s.authorities),
+    "coverage": lambda s: coverage(s.authorities, s.local_authority),
     "deadlines": deadlines,
     "open-by-state": open_by_state,
     "open-by-level": open_by_level,
@@ -472,6 +606,78 @@ def region_figure(slug: str, selection: Selection, *, highlight: str | None = No
     if slug == "per-la":
         return per_local_authority(selection, highlight=highlight)
     return REGION_FIGURES[slug](selection)
+
+
+# --- Region headline figures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A number at the top of a region dashboard, with its change on the previous period in
+    words (never colour alone), or what it shows when it cannot follow the period."""
+
+    slug: str
+    label: str
+    value: int | Decimal | None
+    change: str
+    today: bool = False  # counted today: it cannot follow the period
+
+
+def _change(now: int | Decimal | None, before: int | Decimal | None, *, previous: str) -> str:
+    if now is None:
+        return "No figure for the period, so no comparison"
+    if before is None:
+        return f"No figure for the {previous} to compare with"
+    difference = _number(Decimal(now) - Decimal(before))
+    if not difference:
+        return f"No change from {_number(before)} in the {previous}"
+    direction = "Up" if difference > 0 else "Down"
+    return f"{direction} {abs(difference)} from {_number(before)} in the {previous}"
+
+
+SNAPSHOT = "Today's count, whatever the period chosen: not compared with an earlier period"
+
+
+def region_headlines(selection: Selection) -> list[Headline]:
+    """The region dashboard's opening figures: three for the period, each compared with as many
+    quarters just before it, and two counted today. They read the queries the figures share
+    (`Selection`), so they add none to the page."""
+    previous = f"previous {selection.period.length}"
+    logged = sum(selection.logged_in(selection.period).values())
+    logged_before = sum(selection.logged_in(selection.period.previous).values())
+    upheld, upheld_before = selection.upheld
+    medians = selection.medians["per_period"]
+    median = _number(medians[NOW]) if NOW in medians else None
+    median_before = _number(medians[BEFORE]) if BEFORE in medians else None
+    open_rows = selection.open_breaches
+    return [
+        Headline(
+            "logged",
+            "Breaches logged",
+            logged,
+            _change(logged, logged_before, previous=previous),
+        ),
+        Headline(
+            "upheld",
+            "Breaches upheld",
+            upheld,
+            _change(upheld, upheld_before, previous=previous),
+        ),
+        Headline(
+            "median-days",
+            "Median working days to resolution",
+            median,
+            _change(median, median_before, previous=previous),
+        ),
+        Headline("open", "Open today", sum(row["n"] for row in open_rows), SNAPSHOT, today=True),
+        Headline(
+            "overdue",
+            "Overdue today",
+            sum(row["overdue"] for row in open_rows),
+            SNAPSHOT,
+            today=True,
+        ),
+    ]
 
 
 # --- National figures ----------------------------------------------------------------------------
@@ -495,7 +701,7 @@ def regions_side_by_side(regions: QuerySet[Region], period: Period, today: datet
     signed = dict(
         Signatory.objects.filter(
             version__mou__region_id__in=ids,
-            version__status=VersionStatus.ACTIVE,
+            version__in=MOUVersion.objects.in_force(on=today),
             status=SignatoryStatus.SIGNED,
         )
         .values_list("version__mou__region_id")
@@ -515,10 +721,9 @@ def regions_side_by_side(regions: QuerySet[Region], period: Period, today: datet
         )
         .order_by()
     }
-    middles = _middle_values(
-        Breach.objects.filter(in_period, region_id__in=ids), F("region_id")
-    ).values_list("region_id", "working_days_taken")
-    medians = median_of_pairs(middles)
+    medians = _medians(
+        Breach.objects.filter(in_period, region_id__in=ids), per_region=F("region_id")
+    )["per_region"]
     exceptions = dict(
         CapException.objects.in_force(on=today)
         .filter(local_authority__region_id__in=ids)

@@ -78,6 +78,21 @@ class Period:
             quarters.append(next_quarter(quarters[-1]))
         return quarters
 
+    @cached_property
+    def previous(self) -> Period:
+        """As many quarters just before this period: what headline figures are compared with."""
+        last = previous_quarter(self.first)
+        first = last
+        for _ in range(len(self.quarters) - 1):
+            first = previous_quarter(first)
+        return Period(first, last)
+
+    @property
+    def length(self) -> str:
+        """How long the period is, in words: "quarter" or "8 quarters"."""
+        count = len(self.quarters)
+        return "quarter" if count == 1 else f"{count} quarters"
+
     @property
     def end(self) -> datetime.date:
         """The first day after the period."""

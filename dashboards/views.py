@@ -4,6 +4,7 @@ on a region dashboard is about that region; observers never get links to individ
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 from urllib.parse import urlencode
 
@@ -22,9 +23,11 @@ from dashboards.figures import (
     NATIONAL_FIGURES,
     REGION_FIGURES,
     Figure,
+    Headline,
     Selection,
     region_authorities,
     region_figure,
+    region_headlines,
 )
 from dashboards.forms import DashboardFilterForm
 from dashboards.permissions import (
@@ -48,8 +51,36 @@ if TYPE_CHECKING:
 
     TokenedRegion: TypeAlias = WithAnnotations[Region, _FiguresToken]
 
-# The short tables shown two to a row at the top of a region dashboard.
-SUMMARY_SLUGS = ("coverage", "deadlines", "open-by-state", "open-by-level")
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the region dashboard with its own heading, listed under "On this page"."""
+
+    id: str
+    title: str
+    slugs: tuple[str, ...]
+    side_by_side: bool = False  # short tables, three to a row
+
+
+# The region dashboard after its headline figures, in page order. Every figure is in one.
+REGION_SECTIONS = (
+    Section(
+        "open-breaches",
+        "Open breaches today",
+        ("deadlines", "open-by-state", "open-by-level"),
+        side_by_side=True,
+    ),
+    Section("breaches-logged", "Breaches logged", ("logged", "per-type", "per-la")),
+    Section(
+        "escalation-and-resolution",
+        "Escalation and resolution",
+        ("escalations", "median-days", "agencies-upheld"),
+    ),
+    Section("signatories", "MOU signatories", ("coverage",)),
+    Section("supplier-reviews", "Supplier reviews", ("reviews-overdue",)),
+)
+QUEUES = Section("breaches-that-need-you", "Breaches that need you", ())
+HEADLINES = "headlines"  # cached with the figures, under this name
 
 
 def _require_dashboard(request: AuthenticatedHttpRequest) -> None:
@@ -124,7 +155,7 @@ def _region_selection(
 ) -> tuple[DashboardFilterForm, Selection, LocalAuthority | None]:
     today = timezone.localdate()
     scope = access_for(request.user).scope
-    authorities = region_authorities(region)
+    authorities = region_authorities(region, on=today)
     form = DashboardFilterForm(
         request.GET,
         today=today,
@@ -164,23 +195,39 @@ def _region(request: AuthenticatedHttpRequest, code: str) -> TokenedRegion:
     return cast("TokenedRegion", get_object_or_404(regions, code=code))
 
 
-def _region_figures(
-    region: TokenedRegion, selection: Selection, slugs, *, highlight: str | None = None
-) -> dict[str, Figure]:
+def _about(selection: Selection) -> tuple:
+    """What a region's figures depend on besides the data: part of their cache key."""
     la = selection.local_authority
-    about = (
+    return (
         selection.today,
-        region.pk,
+        selection.region.pk,
         selection.period.first,
         selection.period.last,
         la.pk if la else "all",
     )
+
+
+def _region_figures(
+    region: TokenedRegion, selection: Selection, slugs, *, highlight: str | None = None
+) -> dict[str, Figure]:
     figures = cached(
-        region.figures_token, about, slugs, lambda slug: region_figure(slug, selection)
+        region.figures_token,
+        _about(selection),
+        slugs,
+        lambda slug: region_figure(slug, selection),
     )
     if "per-la" in figures:
         figures["per-la"].highlight = highlight  # per person: not part of what is cached
     return figures
+
+
+def _region_headlines(region: TokenedRegion, selection: Selection) -> list[Headline]:
+    return cached(
+        region.figures_token,
+        _about(selection),
+        [HEADLINES],
+        lambda _slug: region_headlines(selection),
+    )[HEADLINES]
 
 
 @require_GET
@@ -193,7 +240,14 @@ def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     form, selection, own_la = _region_selection(request, region)
     highlighted = selection.local_authority or own_la
     highlight = highlighted.name if highlighted else None
-    figures = list(_region_figures(region, selection, REGION_FIGURES, highlight=highlight).values())
+    headlines = _region_headlines(region, selection)
+    figures = _region_figures(region, selection, REGION_FIGURES, highlight=highlight)
+    queues = home_queues(request.user)
+    sections = [
+        (section, _with_charts(figures[slug] for slug in section.slugs))
+        for section in REGION_SECTIONS
+    ]
+    in_page_order = [pair for _section, pairs in sections for pair in pairs]
     la_code = selection.local_authority.la_code if selection.local_authority else ""
     return render(
         request,
@@ -203,10 +257,13 @@ def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
             "form": form,
             "selection": selection,
             "own_la": own_la,
-            "figures": _with_charts(figures),
-            "summary_slugs": SUMMARY_SLUGS,
+            "headlines": headlines,
+            "figures": in_page_order,
+            "sections": sections,
+            "contents": [section for section, _figures in sections] + ([QUEUES] if queues else []),
+            "queues_section": QUEUES,
             "query": _query(form, la=la_code),
-            "queues": home_queues(request.user),
+            "queues": queues,
             "can_open_breaches": can_open_breaches(request.user),
             "overdue_url": _overdue_url(la_code),
             "can_manage_suppliers": can_manage_suppliers_in(request.user, region),

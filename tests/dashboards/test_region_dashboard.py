@@ -4,6 +4,7 @@ boundaries included), filters, scope, exports and a fixed number of queries."""
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from breaches.models import Breach, BreachEvent, EventKind
 from dashboards.figures import REGION_FIGURES
 from dashboards.periods import Period, next_quarter, previous_quarter, quarter_start
+from dashboards.views import REGION_SECTIONS
 from mou.models import LocalAuthority
 from msp.models import MSP, RelationshipReview, ReviewAction
 from tests.dashboards.conftest import PERIOD, _set, at, cold_and_warm_queries
@@ -54,16 +56,31 @@ def test_coverage_deadlines_and_open_breaches(client, dcs, history):
     assert figures["deadlines"].rows[0] == ["Overdue", 1]
 
 
-def test_quarter_on_quarter_tables_by_la_and_type(client, dcs, history):
+def test_tables_by_la_and_type_follow_the_period(client, dcs, history):
     client.force_login(dcs)
-    figures = _figures(client)
-    assert figures["per-la"].columns == ["Local authority", "2026 Q2", "2026 Q1"]
+    figures = _figures(client)  # 2026 Q1 to Q2, against 2025 Q3 to Q4
+    for slug, first in (("per-la", "Local authority"), ("per-type", "Type of breach")):
+        assert figures[slug].columns == [first, "2026 Q1 to 2026 Q2", "2025 Q3 to 2025 Q4"]
+        assert "in the period (2026 Q1 to 2026 Q2)" in figures[slug].note
+        assert "in the previous 2 quarters (2025 Q3 to 2025 Q4)" in figures[slug].note
     per_la = {row[0]: row[1:] for row in figures["per-la"].rows}
-    assert per_la["Camden"] == [1, 4]  # F (1 Apr 00:30 BST) is Q2; A to D are Q1
+    assert per_la["Camden"] == [5, 0]  # A to D and F
     assert per_la["Hackney"] == [1, 0]
     assert per_la["Islington"] == [0, 0]
     assert figures["per-la"].highlight == "Camden"
     per_type = {row[0]: row[1:] for row in figures["per-type"].rows}
+    assert per_type["Post-qualification experience below the minimum"] == [2, 0]  # A, E
+    assert per_type["Notice period not kept"] == [4, 0]
+    # Two quarters against the two before: F (1 Apr 00:30 BST) and E are in; A to D before.
+    later = _figures(client, start="2026-Q2", end="2026-Q3")
+    assert later["per-la"].columns == [
+        "Local authority",
+        "2026 Q2 to 2026 Q3",
+        "2025 Q4 to 2026 Q1",
+    ]
+    per_la = {row[0]: row[1:] for row in later["per-la"].rows}
+    assert (per_la["Camden"], per_la["Hackney"]) == ([1, 4], [1, 0])
+    per_type = {row[0]: row[1:] for row in later["per-type"].rows}
     assert per_type["Post-qualification experience below the minimum"] == [1, 1]
     assert per_type["Notice period not kept"] == [1, 3]
 
@@ -321,3 +338,129 @@ def test_the_dashboard_keeps_a_fixed_query_count(client, request, regional_lead,
     assert count() == before
     assert before[0] <= 15
     assert before[1] < before[0]
+
+
+def test_every_figure_is_in_one_section_listed_on_the_page(client, regional_lead, history):
+    placed = [slug for section in REGION_SECTIONS for slug in section.slugs]
+    assert sorted(placed) == sorted(REGION_FIGURES)
+    client.force_login(regional_lead)
+    response = _get(client)
+    text = response.content.decode()
+    contents = text.split('id="contents"')[1].split("</nav>")[0]
+    targets = re.findall(r'href="#([a-z-]+)"', contents)
+    assert targets == [section.id for section in REGION_SECTIONS] + ["breaches-that-need-you"]
+    for target in targets:
+        assert text.count(f'id="{target}"') == 1
+    # Each section's figures sit under its heading, in its order.
+    starts = [text.index(f'id="{target}"') for target in targets]
+    for section, start, end in zip(REGION_SECTIONS, starts, starts[1:], strict=False):
+        body = text[start:end]
+        headings = re.findall(r'<h3 class="govuk-heading-m" id="figure-([a-z-]+)-heading"', body)
+        assert headings == list(section.slugs)
+        assert 'href="#contents">Back to contents<' in body
+
+
+def test_people_with_no_queues_get_no_section_for_them(client, observer, history):
+    client.force_login(observer)
+    text = _get(client).content.decode()
+    assert "breaches-that-need-you" not in text
+
+
+def test_figures_that_cannot_follow_the_period_say_so(client, dcs, history):
+    client.force_login(dcs)
+    figures = _figures(client)
+    today = {"coverage", "deadlines", "open-by-state", "open-by-level", "reviews-overdue"}
+    for slug, figure in figures.items():
+        assert ("whatever the period chosen" in figure.note) == (slug in today), slug
+
+
+def test_the_la_filter_says_which_figures_cover_the_whole_region(client, dcs, history):
+    client.force_login(dcs)
+    whole_region = "All local authorities in the region: "
+    assert not any(whole_region in f.note for f in _figures(client).values())
+    figures = _figures(client, la="204")
+    covering = {slug for slug, f in figures.items() if f.note.startswith(whole_region)}
+    assert covering == {"coverage", "per-la"}
+    assert "this figure is not broken down by local authority. Hackney has signed." in (
+        figures["coverage"].note
+    )
+    assert "the table compares them, with Hackney marked" in figures["per-la"].note
+    assert _figures(client, la="206")["coverage"].note.count("Islington has not signed") == 1
+    # Every other figure follows it.
+    assert figures["logged"].rows == [["2026 Q1", 0], ["2026 Q2", 1]]
+    assert figures["open-by-state"].rows[2] == ["Under review", 0]
+    assert figures["agencies-upheld"].rows == []
+    page = _get(client, la="204").content.decode()
+    assert "breaches concerning Hackney. Figures that cover every local authority" in page
+
+
+def test_reviews_follow_the_la_filter(client, regional_lead, history, london):
+    msp = MSP.objects.create(name="Neutral Vendor Ltd", company_number="01234567", kind="neutral")
+    for la in (None, local_authority("202"), local_authority("204")):
+        review = RelationshipReview.objects.create(
+            region=london,
+            msp=msp,
+            local_authority=la,
+            held_on=D(2026, 1, 12),
+            attendees="x",
+            effectiveness=3,
+        )
+        ReviewAction.objects.create(review=review, description="a", owner="o", due_on=D(2026, 2, 1))
+    client.force_login(regional_lead)
+    assert [row[1] for row in _figures(client)["reviews-overdue"].rows] == [
+        "Whole region",
+        "Camden",
+        "Hackney",
+    ]
+    camden = _figures(client, la="202")["reviews-overdue"]
+    assert [row[1] for row in camden.rows] == ["Whole region", "Camden"]
+    assert camden.note.startswith("Reviews for Camden and for the whole region")
+
+
+def test_chart_axes_have_titles(client, dcs, history):
+    client.force_login(dcs)
+    response = _get(client)
+    charts = {f.slug: chart for f, chart in response.context["figures"] if chart}
+    titles = {slug: (c.x_title.text, c.y_title.text) for slug, c in charts.items()}
+    assert titles == {
+        "logged": ("Quarter", "Breaches logged"),
+        "median-days": ("Quarter resolved", "Median working days"),
+        "escalations": ("Quarter", "Escalations"),
+    }
+    assert charts["logged"].description == (
+        "Bar chart of the table next to it: breaches logged (up the side) by quarter "
+        "(along the bottom)."
+    )
+    svg = response.content.decode().split('<svg width="100%"')[1].split("</svg>")[0]
+    assert re.search(r'<text x="[\d.]+" y="[\d.]+" text-anchor="middle"[^>]*>Quarter</text>', svg)
+    assert re.search(r'transform="rotate\(-90 [\d.]+ [\d.]+\)"[^>]*>Breaches logged</text>', svg)
+    # The value axis's title sits left of its labels; the quarters' title below theirs.
+    chart = charts["logged"]
+    assert chart.y_title.x < chart.plot_left - 40
+    assert chart.x_title.y > chart.baseline + 30
+    assert chart.x_title.y < chart.height
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-Q4", "end": "2020-Q1"},
+        {"start": "garbage"},
+        {"end": "2026-Q9", "la": "nope"},
+    ],
+)
+@pytest.mark.parametrize("view", ["region", "national"])
+def test_a_bad_period_leads_with_the_error_summary(client, request, history, params, view):
+    client.force_login(request.getfixturevalue("dcs" if view == "region" else "observer"))
+    url = reverse("dashboards:region", args=["LDN"]) if view == "region" else "/dashboards/"
+    response = client.get(url, params)
+    assert response.status_code == 200
+    text = response.content.decode()
+    title = re.search(r"<title>(.*?)</title>", text, re.S)[1]
+    name = "London dashboard" if view == "region" else "National dashboard"
+    assert title.startswith(f"Error: {name} \N{EN DASH} ")
+    assert title.count("Error:") == 1
+    main = text.split('id="main-content">')[1]
+    assert main.lstrip().startswith('<div class="govuk-error-summary"')
+    assert main.index("govuk-error-summary") < main.index("<h1")
+    assert "(the default, until the filters are corrected)" in main
