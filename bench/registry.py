@@ -297,7 +297,7 @@ class Registry:
                 version = MOUVersion(
                     mou=mou,
                     label=f"{begins.year}.1",
-                    status=VersionStatus.ACTIVE if last else VersionStatus.SUPERSEDED,
+                    status=VersionStatus.PUBLISHED,
                     effective_from=begins,
                     effective_to=None if last else starts[n + 1],
                     review_due=review,
@@ -421,7 +421,7 @@ class Registry:
         rng = self.rng
         rows = []
         for (mou, _n, _plan), version in zip(plans, versions, strict=True):
-            active = version.status == VersionStatus.ACTIVE
+            active = version.effective_to is None
             for la in self.las_by_region[mou.region_id]:
                 status = SignatoryStatus.SIGNED
                 if rng.random() > (0.86 if active else 0.95):

@@ -10,7 +10,15 @@ from breaches.models import BreachParty, BreachType, Outcome, OutcomeAction
 from breaches.workflow import Action
 from kernel.forms import GovukDateField, GovukForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
-from mou.models import PUBLISHED, EngagementType, JobType, LocalAuthority, MOURule, Region, RuleKind
+from mou.models import (
+    EngagementType,
+    JobType,
+    LocalAuthority,
+    MOURule,
+    Region,
+    RuleKind,
+    VersionStatus,
+)
 from msp.forms import AgencyChooserField, MSPChooserField
 from msp.models import MSP, Agency
 
@@ -101,7 +109,9 @@ class LogBreachForm(GovukForm):
                 pk__in=[r.pk for r in regions]
             )
         rules = (
-            MOURule.objects.filter(version__mou__region__in=regions, version__status__in=PUBLISHED)
+            MOURule.objects.filter(
+                version__mou__region__in=regions, version__status=VersionStatus.PUBLISHED
+            )
             .select_related("version__mou__region")
             .order_by("version__mou__region__name", "order", "pk")
         )

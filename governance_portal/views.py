@@ -20,6 +20,7 @@ from dashboards.figures import headline
 from dashboards.permissions import has_dashboard
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
+from mou.selectors import reviews_due
 from msp.models import MSP, Agency
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "queues": home_queues(request.user),
             "can_log": can_log_somewhere(request.user),
             "dashboard": dashboard,
+            "reviews_due": reviews_due(request.user, today=timezone.localdate()),
         },
     )
 

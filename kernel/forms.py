@@ -8,12 +8,13 @@ error ids `<id>_helptext` and `<id>_error`), which our templates use.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
@@ -96,7 +97,8 @@ def flat_options(optgroups) -> list[tuple[Any, str, bool]] | None:
 
 class GovukFormMixin:
     """GOV.UK wording for a missing answer ("Enter your email address", "Select a role") unless a
-    field sets its own."""
+    field sets its own; radios without Django's "---------" choice (a model field's blank choice:
+    GOV.UK radios start with none selected instead)."""
 
     fields: dict[str, forms.Field]  # the form's own copies (forms.BaseForm)
 
@@ -104,6 +106,8 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         default_required = forms.Field.default_error_messages["required"]
         for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                _drop_blank_choice(field)
             if field.error_messages.get("required") != default_required:
                 continue
             label = (field.label or "").strip()
@@ -113,6 +117,14 @@ class GovukFormMixin:
             field.error_messages["required"] = (
                 f"{verb} {label[0].lower() + label[1:]}" if label else "Answer this question"
             )
+
+
+def _drop_blank_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = None
+    elif isinstance(field, forms.ChoiceField):
+        choices: list[Any] = list(cast(Iterable[Any], field.choices))
+        field.choices = [c for c in choices if c != BLANK_CHOICE_DASH[0]]
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:

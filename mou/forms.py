@@ -250,7 +250,7 @@ class CarryOverForm(GovukForm):
 
 class _VersionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: MOUVersion) -> str:
-        return f"{obj.label} ({obj.get_status_display().lower()})"
+        return f"{obj.label} ({obj.state.label.lower()})"
 
 
 class CompareForm(GovukForm):
@@ -261,3 +261,26 @@ class CompareForm(GovukForm):
         super().__init__(*args, **kwargs)
         for name in ("a", "b"):
             model_choice_field(self, name).queryset = versions
+
+
+class PublishForm(GovukForm):
+    """Publishing a version: when there is something to warn of, the person confirms they have
+    read it (asked again, with an error beside the box, until they do)."""
+
+    confirm = forms.BooleanField(
+        required=False, label="I have read the warnings and want to publish this version"
+    )
+
+    def __init__(self, *args, warnings, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.warnings = warnings
+        if not warnings:
+            del self.fields["confirm"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.warnings and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm", "Confirm you want to publish this version despite the warnings"
+            )
+        return cleaned

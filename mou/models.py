@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kernel.history import HistoryStamps
@@ -129,12 +130,24 @@ class MOU(HistoryStamps, models.Model):
 
 
 class VersionStatus(models.TextChoices):
+    """What is stored: a version is a draft or published. Whether a published version is
+    scheduled, in force or ended is worked out from its dates (VersionState), never stored."""
+
     DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    SUPERSEDED = "superseded", "Superseded"
+    PUBLISHED = "published", "Published"
 
 
-PUBLISHED = (VersionStatus.ACTIVE, VersionStatus.SUPERSEDED)
+class VersionState(models.TextChoices):
+    """What a version is on a given day, from its status and dates (docs/adr/0006)."""
+
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_FORCE = "in_force", "In force"
+    ENDED = "ended", "Ended"
+
+
+# How long before an annual review date the MOU page and home flag it as due.
+REVIEW_DUE_WITHIN = datetime.timedelta(days=30)
 
 
 class MOUVersionQuerySet(models.QuerySet["MOUVersion"]):
@@ -149,15 +162,19 @@ class MOUVersionQuerySet(models.QuerySet["MOUVersion"]):
         versions = self if scope.national else self.filter(mou__region_id__in=scope.region_ids)
         if drafts.national:
             return versions
-        return versions.filter(Q(status__in=PUBLISHED) | Q(mou__region_id__in=drafts.region_ids))
+        return versions.filter(
+            Q(status=VersionStatus.PUBLISHED) | Q(mou__region_id__in=drafts.region_ids)
+        )
+
+    def published(self) -> MOUVersionQuerySet:
+        return self.filter(status=VersionStatus.PUBLISHED)
 
     def in_force(self, *, on: datetime.date) -> MOUVersionQuerySet:
-        """Published versions whose dates cover `on` (a superseded version stays in force for the
-        dates it covered, so last year's breach finds last year's rules)."""
-        return self.filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gt=on),
-            status__in=PUBLISHED,
-            effective_from__lte=on,
+        """Published versions whose dates cover `on`: an ended version stays in force for the
+        dates it covered, so last year's breach finds last year's rules, and a scheduled one is
+        not in force before it starts."""
+        return self.published().filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=on), effective_from__lte=on
         )
 
     def in_force_in_region(self, region: Region, *, on: datetime.date) -> MOUVersion | None:
@@ -215,9 +232,13 @@ class MOUVersion(HistoryStamps, models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=VersionStatus.values), name="mou_version_status_valid"
             ),
-            # At most one active version per MOU: the database enforces it on both backends.
+            # At most one open-ended published version per MOU. That published versions never
+            # overlap at all is kept by the database too, below what Django models: an exclusion
+            # constraint on PostgreSQL, triggers on SQLite (migration 0005).
             models.UniqueConstraint(
-                fields=["mou"], condition=Q(status="active"), name="mou_one_active_version"
+                fields=["mou"],
+                condition=Q(status="published", effective_to__isnull=True),
+                name="mou_one_open_ended_version",
             ),
             models.UniqueConstraint(fields=["mou", "label"], name="mou_version_label_unique"),
             models.CheckConstraint(
@@ -236,12 +257,38 @@ class MOUVersion(HistoryStamps, models.Model):
     def is_draft(self) -> bool:
         return self.status == VersionStatus.DRAFT
 
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+    def state_on(self, day: datetime.date) -> VersionState:
+        if not self.is_published:
+            return VersionState.DRAFT
+        if day < self.effective_from:
+            return VersionState.SCHEDULED
+        if self.effective_to is not None and self.effective_to <= day:
+            return VersionState.ENDED
+        return VersionState.IN_FORCE
+
+    def review_state(self, day: datetime.date | None = None) -> str:
+        """'overdue' once the annual review date has passed, 'due' within REVIEW_DUE_WITHIN of
+        it, else ''. Only for the version in force or scheduled: an ended one is not reviewed."""
+        day = day or timezone.localdate()
+        if self.state_on(day) not in (VersionState.IN_FORCE, VersionState.SCHEDULED):
+            return ""
+        if self.review_due < day:
+            return "overdue"
+        if self.review_due <= day + REVIEW_DUE_WITHIN:
+            return "due"
+        return ""
+
+    @property
+    def state(self) -> VersionState:
+        """What the version is today."""
+        return self.state_on(timezone.localdate())
+
     def is_in_force_on(self, day: datetime.date) -> bool:
-        return (
-            self.status in PUBLISHED
-            and self.effective_from <= day
-            and (self.effective_to is None or day < self.effective_to)
-        )
+        return self.state_on(day) == VersionState.IN_FORCE
 
 
 class RuleKind(models.TextChoices):
@@ -440,7 +487,7 @@ class PriceCapQuerySet(models.QuerySet["PriceCap"]):
             self.filter(
                 Q(version__effective_to__isnull=True) | Q(version__effective_to__gt=on),
                 version__mou__region=region,
-                version__status__in=PUBLISHED,
+                version__status=VersionStatus.PUBLISHED,
                 version__effective_from__lte=on,
                 job_type=job_type,
                 engagement_type=engagement_type,

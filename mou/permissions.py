@@ -34,6 +34,12 @@ def can_read_case_records(user: User, region_id: int) -> bool:
     return access_for(user).can(Capability.READ_CASE_RECORDS, region_id=region_id)
 
 
+def review_regions(user: User):
+    """The regions whose MOU reviews this person is reminded of on their home page: the region's
+    admins and regional leads (who run the region)."""
+    return access_for(user).capability_scope(Capability.LEAD_REGION)
+
+
 def can_manage_mou(user: User, mou: MOU) -> bool:
     return access_for(user).can(Capability.MANAGE_MOUS, region_id=mou.region_id)
 

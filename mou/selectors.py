@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import FilteredRelation, Q
 
+from accounts.models import User
 from mou.models import (
     MOU,
+    REVIEW_DUE_WITHIN,
     EscalationLevel,
     JobType,
     LocalAuthority,
@@ -18,7 +20,9 @@ from mou.models import (
     PriceCap,
     Signatory,
     SignatoryStatus,
+    VersionStatus,
 )
+from mou.permissions import review_regions
 
 # Outstanding first: what an admin still has to chase.
 STATUS_ORDER: dict[str | None, int] = {
@@ -140,81 +144,134 @@ def compare_versions(a: MOUVersion, b: MOUVersion) -> dict[str, list[Difference]
     }
 
 
+def reviews_due(user: User, *, today: date) -> list[MOUVersion]:
+    """Versions in force or scheduled whose annual review is due (within REVIEW_DUE_WITHIN) or
+    past, in the regions whose reviews are this person's (mou.permissions.review_regions): one
+    query, none for a person with no such region."""
+    scope = review_regions(user)
+    if not scope.national and not scope.region_ids:
+        return []
+    versions = (
+        MOUVersion.objects.published()
+        .filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=today),
+            review_due__lte=today + REVIEW_DUE_WITHIN,
+        )
+        .select_related("mou__region")
+        .order_by("review_due", "mou__region__name")
+    )
+    if not scope.national:
+        versions = versions.filter(mou__region_id__in=scope.region_ids)
+    return list(versions)
+
+
 @dataclass(frozen=True)
 class Change:
     at: datetime
-    by: str
-    what: str
+    what: str  # a sentence naming who did it: "Tom Gallagher published version 2026.1"
 
 
-VERBS = {"+": "added", "~": "changed", "-": "removed"}
+def _who(record: Any) -> str:  # a historical record (simple_history is untyped)
+    return str(record.history_user) if record.history_user else "The portal"
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+# A draft's details as people call them, for "changed the details of ..." sentences.
+VERSION_DETAILS = {
+    "label": "name",
+    "effective_from": "start date",
+    "review_due": "review date",
+    "summary_of_changes": "summary of changes",
+    "exception_max_months": "longest cap exception",
+    "exception_second_approver": "second approver",
+    "document_name": "document",
+}
+
+
+def _version_sentence(record: Any, before: Any | None) -> str:
+    who, label = _who(record), record.label
+    if record.history_type == "+":
+        return f"{who} created draft version {label}"
+    if record.history_type == "-":
+        return f"{who} deleted version {label}"
+    if before is None:
+        return f"{who} changed version {label}"
+    if before.status != record.status:
+        if record.status == VersionStatus.PUBLISHED:
+            return f"{who} published version {label}, in force from {_day(record.effective_from)}"
+        return f"{who} withdrew version {label} before it took effect: it is a draft again"
+    if before.effective_to != record.effective_to:
+        if record.effective_to is None:
+            return f"{who} took away the end date of version {label}: it is in force with no end"
+        return (
+            f"{who} published a later version, so version {label} ends on "
+            f"{_day(record.effective_to)}"
+        )
+    changed = [
+        name
+        for field, name in VERSION_DETAILS.items()
+        if getattr(before, field) != getattr(record, field)
+    ]
+    if not changed:
+        return f"{who} saved version {label} with no change"
+    return f"{who} changed the {_and(changed)} of draft version {label}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+PART_VERBS = {"+": ("added", "to"), "~": ("changed", "in"), "-": ("removed", "from")}
 
 
 def mou_changes(mou: MOU, *, limit: int = 40) -> list[Change]:
-    """Who changed what in this MOU and when, newest first, from field history (five queries,
-    and one for the MOU's versions unless they were prefetched)."""
+    """Who changed what in this MOU and when, newest first, as sentences from field history (five
+    queries, and one for the MOU's versions unless they were prefetched)."""
     changes: list[Change] = []
-
-    def who(record: Any) -> str:  # a historical record (simple_history is untyped)
-        return str(record.history_user) if record.history_user else "The portal"
-
+    # Every record of the MOU's versions (a few per version), so each change is compared with
+    # the record before it: that is how "published" is told from "changed".
+    previous: dict[int, Any] = {}
     versions = MOUVersion.history.filter(mou_id=mou.pk).select_related("history_user")
-    for r in versions.order_by("-history_date")[:limit]:
-        changes.append(
-            Change(
-                r.history_date,
-                who(r),
-                f"Version {r.label} {VERBS[r.history_type]} ({r.get_status_display().lower()})",
-            )
-        )
+    for r in versions.order_by("history_date", "history_id"):
+        changes.append(Change(r.history_date, _version_sentence(r, previous.get(r.id))))
+        previous[r.id] = r
     version_labels = {v.pk: v.label for v in mou.versions.all()}  # prefetched by mou_detail
     in_mou = {"version_id__in": list(version_labels)}
-    for r in (
-        MOURule.history.filter(**in_mou)
-        .select_related("history_user")
-        .order_by("-history_date")[:limit]
-    ):
-        changes.append(
-            Change(
-                r.history_date,
-                who(r),
-                f"Rule {VERBS[r.history_type]} in {version_labels.get(r.version_id, '?')}: {r.get_kind_display()}",
-            )
+
+    def part(r: Any, thing: str) -> str:
+        verb, preposition = PART_VERBS[r.history_type]
+        label = version_labels.get(r.version_id, "?")
+        return f"{_who(r)} {verb} {thing} {preposition} version {label}"
+
+    def newest(history: Any, *related: str) -> Any:
+        return (
+            history.filter(**in_mou)
+            .select_related("history_user", *related)
+            .order_by("-history_date")[:limit]
         )
-    for r in (
-        EscalationLevel.history.filter(**in_mou)
-        .select_related("history_user")
-        .order_by("-history_date")[:limit]
-    ):
-        changes.append(
-            Change(
-                r.history_date,
-                who(r),
-                f"Escalation level {r.order} {VERBS[r.history_type]} in {version_labels.get(r.version_id, '?')}: {r.name}",
-            )
+
+    for r in newest(MOURule.history):
+        changes.append(Change(r.history_date, part(r, f"the rule “{r.get_kind_display()}”")))
+    for r in newest(EscalationLevel.history):
+        changes.append(Change(r.history_date, part(r, f"escalation level {r.order} ({r.name})")))
+    for r in newest(PriceCap.history):
+        cap = (
+            f"the price cap for {r.get_job_type_display().lower()} "
+            f"({r.get_engagement_type_display().lower()}), £{r.max_hourly_rate},"
         )
-    for r in (
-        PriceCap.history.filter(**in_mou)
-        .select_related("history_user")
-        .order_by("-history_date")[:limit]
-    ):
-        changes.append(
-            Change(
-                r.history_date,
-                who(r),
-                f"Price cap {VERBS[r.history_type]} in {version_labels.get(r.version_id, '?')}: {r.get_job_type_display()} ({r.get_engagement_type_display()}) £{r.max_hourly_rate}",
+        changes.append(Change(r.history_date, part(r, cap)))
+    for r in newest(Signatory.history, "local_authority"):
+        label = version_labels.get(r.version_id, "?")
+        if r.history_type == "-":
+            what = f"{_who(r)} removed {r.local_authority.name} from the signatories of version {label}"
+        else:
+            what = (
+                f"{_who(r)} recorded {r.local_authority.name} as "
+                f"{r.get_status_display().lower()} for version {label}"
             )
-        )
-    signatories = Signatory.history.filter(**in_mou).select_related(
-        "history_user", "local_authority"
-    )
-    for r in signatories.order_by("-history_date")[:limit]:
-        changes.append(
-            Change(
-                r.history_date,
-                who(r),
-                f"Signatory {VERBS[r.history_type]} for {version_labels.get(r.version_id, '?')}: {r.local_authority.name}, {r.get_status_display().lower()}",
-            )
-        )
+        changes.append(Change(r.history_date, what))
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]

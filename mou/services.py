@@ -19,7 +19,6 @@ from kernel.history import HistoryStamps
 from kernel.uploads import safe_download_name
 from mou.models import (
     MOU,
-    PUBLISHED,
     RULE_DEFAULTS,
     EscalationLevel,
     LocalAuthority,
@@ -32,6 +31,7 @@ from mou.models import (
     RuleSource,
     Signatory,
     SignatoryStatus,
+    VersionState,
     VersionStatus,
 )
 from mou.permissions import require_mou_manager
@@ -151,8 +151,9 @@ def mou_version_create_draft(
     summary_of_changes: str = "",
     actor: User | None,
 ) -> MOUVersion:
-    """A new draft, starting from the rules, ladder and caps of the current active version (or the
-    national rules and the default ladder for a first version)."""
+    """A new draft, starting from the rules, ladder and caps of the newest published version (a
+    scheduled one if there is one: the next version builds on it), or the national rules and the
+    default ladder for a first version."""
     require_mou_manager(actor, mou)
     if MOUVersion.objects.filter(mou=mou, label__iexact=label).exists():
         raise ValidationError({"label": f"{mou.region.name} already has a version called {label}"})
@@ -166,7 +167,7 @@ def mou_version_create_draft(
         ),
         actor,
     )
-    source = mou.versions.filter(status=VersionStatus.ACTIVE).first()
+    source = mou.versions.published().order_by("-effective_from").first()
     if source is not None:  # keep the region's exception settings unless changed
         version.exception_max_months = source.exception_max_months
         version.exception_second_approver = source.exception_second_approver
@@ -261,22 +262,56 @@ def mou_version_update(
     return current
 
 
+@dataclass(frozen=True)
+class PublishWarning:
+    """Something an admin is asked to confirm before publishing (the page asks again)."""
+
+    code: str
+    message: str
+
+
+def mou_version_publish_warnings(
+    version: MOUVersion, *, today: datetime.date | None = None
+) -> list[PublishWarning]:
+    """What to warn of before publishing `version` (two queries)."""
+    today = today or timezone.localdate()
+    warnings = []
+    if version.effective_from < today:
+        warnings.append(
+            PublishWarning(
+                "start_in_past",
+                f"It takes effect on {version.effective_from:%-d %B %Y}, which is in the past: "
+                "breaches and exceptions already recorded from that date keep the rules they "
+                "were recorded under",
+            )
+        )
+    if not version.signatories.filter(status=SignatoryStatus.SIGNED).exists():
+        warnings.append(
+            PublishWarning("no_signatories", "No local authority has signed this version yet")
+        )
+    if not version.document:
+        warnings.append(PublishWarning("no_document", "No MOU document is attached"))
+    return warnings
+
+
 @transaction.atomic
 def mou_version_publish(*, version: MOUVersion, actor: User | None) -> MOUVersion:
-    """Make a draft the active version: the previous active version is superseded and ends the day
-    the new one takes effect. Refuses dates that would overlap a published version."""
+    """Publish a draft. It is scheduled until its start date and in force from then: nothing is
+    flipped on that day, the state is worked out from the dates. The published version that is
+    open-ended now ends the day the new one takes effect. Refuses dates that would overlap a
+    published version (the database refuses them too)."""
     mou = MOU.objects.select_for_update().get(pk=version.mou_id)  # two admins publishing at once
     require_mou_manager(actor, mou)
     # Checked on the row as it is now, locked: the object the page loaded may be stale.
     version = MOUVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
-    published = list(mou.versions.filter(status__in=PUBLISHED).order_by("-effective_from"))
+    published = list(mou.versions.published().order_by("-effective_from"))
     for other in published:
         if version.effective_from <= other.effective_from:
             raise ValidationError(
                 {
                     "effective_from": f"The new version must take effect after {other.label} "
-                    f"took effect on {other.effective_from:%-d %B %Y}"
+                    f"takes effect on {other.effective_from:%-d %B %Y}"
                 }
             )
         if other.effective_to and version.effective_from < other.effective_to:
@@ -290,15 +325,40 @@ def mou_version_publish(*, version: MOUVersion, actor: User | None) -> MOUVersio
         raise ValidationError({"effective_to": "A version to publish must be open-ended"})
     if not version.rules.exists():
         raise ValidationError("A version needs its rules before it can be published")
-    current = next((v for v in published if v.status == VersionStatus.ACTIVE), None)
-    if current is not None:
-        current.status = VersionStatus.SUPERSEDED
-        current.effective_to = version.effective_from
-        _stamp(current, actor).save(update_fields=["status", "effective_to"])
-    version.status = VersionStatus.ACTIVE
+    previous = next((v for v in published if v.effective_to is None), None)
+    if previous is not None:  # shortened first, so the two never overlap, even for a moment
+        previous.effective_to = version.effective_from
+        _stamp(previous, actor).save(update_fields=["effective_to"])
+    version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = actor
     _stamp(version, actor).save(update_fields=["status", "published_at", "published_by"])
+    return version
+
+
+@transaction.atomic
+def mou_version_withdraw(*, version: MOUVersion, actor: User | None) -> MOUVersion:
+    """Take a scheduled version back to draft before it starts. The version it would have ended
+    is open-ended again. Refused once it is in force, or once a cap exception has been approved
+    against its caps (breaches cannot be dated in the future, so none points at it)."""
+    mou = MOU.objects.select_for_update().get(pk=version.mou_id)
+    require_mou_manager(actor, mou)
+    version = MOUVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != VersionState.SCHEDULED:
+        raise ValidationError("Only a scheduled version can be withdrawn, before it takes effect")
+    if version.breaches.exists() or version.cap_exceptions.exists():
+        raise ValidationError(
+            "Records already point at this version (a breach or a cap exception dated from its "
+            "start): it cannot be withdrawn"
+        )
+    version.status = VersionStatus.DRAFT
+    version.published_at = None
+    version.published_by = None
+    _stamp(version, actor).save(update_fields=["status", "published_at", "published_by"])
+    previous = mou.versions.published().filter(effective_to=version.effective_from).first()
+    if previous is not None:
+        previous.effective_to = None
+        _stamp(previous, actor).save(update_fields=["effective_to"])
     return version
 
 

@@ -44,6 +44,11 @@ mou_patterns = [
         "mous/<str:code>/versions/<int:pk>/publish/", views.version_publish, name="version_publish"
     ),
     path(
+        "mous/<str:code>/versions/<int:pk>/withdraw/",
+        views.version_withdraw,
+        name="version_withdraw",
+    ),
+    path(
         "mous/<str:code>/versions/<int:pk>/document/",
         views.version_document,
         name="version_document",

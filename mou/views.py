@@ -6,6 +6,7 @@ from django.db.models import Count, Model, Prefetch, Q, prefetch_related_objects
 from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -22,6 +23,7 @@ from mou.forms import (
     CompareForm,
     EscalationLevelForm,
     PriceCapForm,
+    PublishForm,
     RuleForm,
     SignatoryForm,
     VersionForm,
@@ -36,7 +38,7 @@ from mou.models import (
     Region,
     Signatory,
     SignatoryStatus,
-    VersionStatus,
+    VersionState,
 )
 from mou.permissions import (
     can_manage_mou,
@@ -104,25 +106,22 @@ def local_authority_detail(request: AuthenticatedHttpRequest, la_code: str) -> H
 
 @require_GET
 def mou_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    mous = (
+    today = timezone.localdate()
+    mous = list(
         MOU.objects.visible_to(request.user)
         .select_related("region")
-        .annotate(
-            local_authority_count=Count("region__local_authorities", distinct=True),
-            signed_count=Count(
-                "versions__signatories",
-                filter=Q(
-                    versions__status=VersionStatus.ACTIVE,
-                    versions__signatories__status=SignatoryStatus.SIGNED,
-                ),
-                distinct=True,
-            ),
-        )
+        .annotate(local_authority_count=Count("region__local_authorities", distinct=True))
     )
-    active = {
-        v.mou_id: v for v in MOUVersion.objects.filter(mou__in=mous, status=VersionStatus.ACTIVE)
+    # The version in force today in each region, and how many LAs have signed it: two queries.
+    in_force = {
+        v.mou_id: v
+        for v in MOUVersion.objects.in_force(on=today)
+        .filter(mou__in=mous)
+        .annotate(
+            signed_count=Count("signatories", filter=Q(signatories__status=SignatoryStatus.SIGNED))
+        )
     }
-    rows = [{"mou": mou, "active": active.get(mou.pk)} for mou in mous]
+    rows = [{"mou": mou, "in_force": in_force.get(mou.pk)} for mou in mous]
     return render(request, "mou/mou_list.html", {"rows": rows})
 
 
@@ -147,7 +146,9 @@ def mou_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     versions = list(mou.versions.all())
     for v in versions:
         v.mou = mou
-    shown = next((v for v in versions if v.status == VersionStatus.ACTIVE), None)
+    # The version in force today, or else the newest the person may read.
+    today = timezone.localdate()
+    shown = next((v for v in versions if v.is_in_force_on(today)), None)
     shown = shown or (versions[0] if versions else None)
     context = {"mou": mou, "versions": versions, "can_manage": can_manage_mou(request.user, mou)}
     if shown is not None:
@@ -258,20 +259,58 @@ def version_publish(request: AuthenticatedHttpRequest, code: str, pk: int) -> Ht
     require_mou_manager(request.user, version.mou)
     if not version.is_draft:
         raise PermissionDenied
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    warnings = services.mou_version_publish_warnings(version)
+    form = PublishForm(request.POST if request.method == "POST" else None, warnings=warnings)
     if request.method == "POST" and form.is_valid():
         try:
             services.mou_version_publish(version=version, actor=request.user)
         except ValidationError as error:
             add_service_errors(form, error, fields=False)
         else:
-            messages.success(request, f"Version {version.label} is now the active version")
+            messages.success(request, _published_message(version))
             return redirect(version.mou)
-    current = version.mou.versions.filter(status=VersionStatus.ACTIVE).first()
+    # The version this one will end: the published one that is open-ended now.
+    ending = version.mou.versions.published().filter(effective_to__isnull=True).first()
     return render(
         request,
         "mou/version_publish.html",
-        {"mou": version.mou, "version": version, "current": current, "form": form},
+        {
+            "mou": version.mou,
+            "version": version,
+            "ending": ending,
+            "form": form,
+            "warnings": warnings,
+            "scheduled": version.effective_from > timezone.localdate(),
+        },
+    )
+
+
+def _published_message(version: MOUVersion) -> str:
+    if version.effective_from > timezone.localdate():
+        return (
+            f"Version {version.label} is published and scheduled: it takes effect on "
+            f"{version.effective_from:%-d %B %Y}"
+        )
+    return f"Version {version.label} is published and in force"
+
+
+@require_http_methods(["GET", "POST"])
+def version_withdraw(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    require_mou_manager(request.user, version.mou)
+    if version.state != VersionState.SCHEDULED:
+        raise PermissionDenied
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mou_version_withdraw(version=version, actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error, fields=False)
+        else:
+            messages.success(request, f"Version {version.label} is withdrawn: it is a draft again")
+            return redirect(version)
+    return render(
+        request, "mou/version_withdraw.html", {"mou": version.mou, "version": version, "form": form}
     )
 
 

@@ -29,7 +29,14 @@ from bench.timelines import SAVED_EVENTS, WorkingDays
 from breaches.models import OPEN_STATES, Breach, BreachEvent, BreachState, EventKind
 from cap_exceptions.models import CapException
 from kernel.working_days import add_working_days, working_days_between
-from mou.models import LocalAuthority, MOUVersion, Signatory, SignatoryStatus, VersionStatus
+from mou.models import (
+    LocalAuthority,
+    MOUVersion,
+    Signatory,
+    SignatoryStatus,
+    VersionState,
+    VersionStatus,
+)
 from tests.factories import local_authority, logged_breach
 
 SCALE = 0.06  # 1,200 breaches and 6,000 events: enough for 12 with 20 to 50 events
@@ -143,18 +150,17 @@ def test_each_region_has_an_mou_history_signed_by_most_of_its_las(bench):
         versions[version.mou.region.code].append(version)
     assert len(versions) == 9
     for region_versions in versions.values():
-        statuses = sorted(v.status for v in region_versions)
-        assert statuses == [
-            VersionStatus.ACTIVE,
-            VersionStatus.SUPERSEDED,
-            VersionStatus.SUPERSEDED,
-        ]
+        assert [v.status for v in region_versions] == [VersionStatus.PUBLISHED] * 3
+        states = sorted(v.state for v in region_versions)
+        assert states == [VersionState.ENDED, VersionState.ENDED, VersionState.IN_FORCE]
         for version in region_versions:
             assert version.rules.count() >= 6
             assert version.escalation_levels.count() == 4
             assert version.price_caps.exists()
-            assert (version.effective_to is None) == (version.status == VersionStatus.ACTIVE)
-    active = Signatory.objects.filter(version__status=VersionStatus.ACTIVE)
+            assert (version.effective_to is None) == (version.state == VersionState.IN_FORCE)
+    active = Signatory.objects.filter(
+        version__in=MOUVersion.objects.in_force(on=timezone.localdate())
+    )
     assert active.count() == LocalAuthority.objects.count()
     assert active.filter(status=SignatoryStatus.SIGNED).count() > 0.7 * active.count()
     assert set(active.values_list("status", flat=True)) >= {"signed", "invited", "declined"}

@@ -94,7 +94,7 @@ def test_admin_drafts_a_version_with_a_stricter_rule_and_compares_it(live_server
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The rule was saved")
 
     page.goto(f"{live_server.url}/mous/LDN/compare/")
-    page.get_by_label("Compare").select_option(label="2025.1 (active)")
+    page.get_by_label("Compare").select_option(label="2025.1 (in force)")
     page.get_by_label("With").select_option(label="2026.1 (draft)")
     page.get_by_role("button", name="Compare").click()
     expect(

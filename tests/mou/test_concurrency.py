@@ -114,7 +114,7 @@ def test_an_edit_made_while_a_publish_holds_its_lock_cannot_undo_it(setup):
     assert "Only a draft version can be changed" in results["edit"].messages[0]
     draft.refresh_from_db()
     assert (draft.status, draft.effective_to, draft.summary_of_changes) == (
-        VersionStatus.ACTIVE,
+        VersionStatus.PUBLISHED,
         None,
         "",
     )
@@ -156,6 +156,6 @@ def test_a_publish_waits_for_an_edit_in_progress_and_publishes_what_it_saved(set
     assert isinstance(results["edit"], MOUVersion), results
     assert isinstance(results["publish"], MOUVersion), results
     draft.refresh_from_db()
-    assert (draft.status, draft.summary_of_changes) == (VersionStatus.ACTIVE, "Caps raised")
+    assert (draft.status, draft.summary_of_changes) == (VersionStatus.PUBLISHED, "Caps raised")
     in_force = _in_force_after_publishing()
     assert in_force == draft

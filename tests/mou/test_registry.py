@@ -57,7 +57,7 @@ def test_a_first_draft_starts_with_the_national_rules_and_the_default_ladder(ref
     ]
 
 
-def test_a_later_draft_copies_the_active_versions_rules_ladder_and_caps(reference_data):
+def test_a_later_draft_copies_the_newest_published_versions_rules_ladder_and_caps(reference_data):
     first = mou_version(publish=False)
     _cap(first)
     services.mou_version_publish(version=first, actor=None)
@@ -73,7 +73,7 @@ def test_a_later_draft_copies_the_active_versions_rules_ladder_and_caps(referenc
     assert [c.max_hourly_rate for c in second.price_caps.all()] == [Decimal("30.00")]
 
 
-def test_publishing_supersedes_the_active_version_and_ends_it(reference_data):
+def test_publishing_ends_the_open_ended_version_the_day_the_new_one_starts(reference_data):
     first = mou_version(start=D(2024, 11, 1))
     second = services.mou_version_create_draft(
         mou=first.mou,
@@ -86,8 +86,8 @@ def test_publishing_supersedes_the_active_version_and_ends_it(reference_data):
     services.mou_version_publish(version=second, actor=None)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.status, first.effective_to) == (VersionStatus.SUPERSEDED, D(2025, 10, 1))
-    assert second.status == VersionStatus.ACTIVE
+    assert (first.status, first.effective_to) == (VersionStatus.PUBLISHED, D(2025, 10, 1))
+    assert second.status == VersionStatus.PUBLISHED
     assert before <= second.published_at <= timezone.now()  # stamped when it was published
 
 
@@ -100,16 +100,16 @@ def test_publishing_refuses_dates_that_overlap_a_published_version(reference_dat
     with pytest.raises(ValidationError, match=r"must take effect after 2025\.1"):
         services.mou_version_publish(version=draft, actor=None)
     first.refresh_from_db()
-    assert first.status == VersionStatus.ACTIVE  # nothing already saved is lost
+    assert (first.status, first.effective_to) == (VersionStatus.PUBLISHED, None)  # nothing lost
 
 
-def test_the_database_allows_one_active_version_per_mou(reference_data):
+def test_the_database_allows_one_open_ended_version_per_mou(reference_data):
     first = mou_version()
     with pytest.raises(IntegrityError), transaction.atomic():
         MOUVersion.objects.create(
             mou=first.mou,
             label="Rogue",
-            status=VersionStatus.ACTIVE,
+            status=VersionStatus.PUBLISHED,
             effective_from=D(2026, 1, 1),
             review_due=D(2027, 1, 1),
         )

@@ -140,7 +140,7 @@ def test_a_version_of_another_region_is_404_under_the_wrong_region_code(
     assert client.get(reverse("mou:version_detail", args=["LDN", ne.pk])).status_code == 404
 
 
-def test_the_mou_page_shows_the_active_version_ladder_and_matrix(
+def test_the_mou_page_shows_the_version_in_force_its_ladder_and_matrix(
     client, regional_lead, london_version
 ):
     Signatory.objects.create(
@@ -157,7 +157,7 @@ def test_the_mou_page_shows_the_active_version_ladder_and_matrix(
     client.force_login(regional_lead)
     response = client.get(reverse("mou:mou_detail", args=["LDN"]))
     html = response.content.decode()
-    assert "Active version: 2025.1" in html
+    assert "In force: version 2025.1" in html
     assert "1 of 33 signed" in html
     assert "Regional DCS board" in html
     assert "15 working days" in html
@@ -174,8 +174,7 @@ def test_admins_see_who_changed_what(client, london_admin, london_version):
     )
     client.force_login(london_admin)
     html = client.get(reverse("mou:mou_detail", args=["LDN"])).content.decode()
-    assert "Signatory added for 2025.1: Camden, invited" in html
-    assert london_admin.name in html
+    assert f"{london_admin.name} recorded Camden as invited for version 2025.1" in html
 
 
 def test_admin_marks_a_signatory_signed_and_the_count_changes(client, london_admin, london_version):
@@ -328,7 +327,9 @@ def test_publishing_an_overlapping_version_explains_why_on_the_page(
         actor=None,
     )
     client.force_login(london_admin)
-    response = client.post(reverse("mou:version_publish", args=["LDN", draft.pk]))
+    response = client.post(
+        reverse("mou:version_publish", args=["LDN", draft.pk]), {"confirm": "on"}
+    )
     assert response.status_code == 200
     assert "must take effect after 2025.1" in response.content.decode()
     draft.refresh_from_db()

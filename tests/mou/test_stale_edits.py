@@ -1,7 +1,7 @@
 """An edit posted from a page loaded while the version was a draft, after someone else published it.
 
 The edit must be refused on the row as it is now, never write the old status back: otherwise the
-region is left with no version in force (the old one was superseded when the draft was published).
+region is left with no version in force (the old one was ended when the draft was published).
 """
 
 import datetime
@@ -67,7 +67,7 @@ def stale(draft, national_admin):
 
 def _assert_still_in_force(version):
     version.refresh_from_db()
-    assert version.status == VersionStatus.ACTIVE
+    assert version.status == VersionStatus.PUBLISHED
     assert version.effective_to is None
     in_force = MOUVersion.objects.in_force_in_region(region("LDN"), on=AFTER_PUBLISHING)
     assert in_force == version
@@ -156,7 +156,7 @@ def test_a_stale_publish_is_refused_and_changes_nothing(stale, london_admin):
     with pytest.raises(ValidationError, match=REFUSED):
         services.mou_version_publish(version=stale, actor=london_admin)
     _assert_still_in_force(stale)
-    assert MOUVersion.objects.filter(status=VersionStatus.ACTIVE).count() == 1
+    assert MOUVersion.objects.filter(effective_to__isnull=True).count() == 1
 
 
 def test_an_edit_of_a_draft_writes_only_the_fields_it_changes(draft, london_admin):

@@ -149,6 +149,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "mou:version_detail": _ne_version,
     "mou:version_edit": _ne_version,
     "mou:version_publish": _ne_version,
+    "mou:version_withdraw": _ne_version,
     "mou:version_document": _ne_version,
     "mou:signatories_carry_over": _ne_version,
     "mou:signatories_csv": _ne_version,
