@@ -257,10 +257,12 @@ class CompareForm(GovukForm):
     a = _VersionChoiceField(queryset=MOUVersion.objects.none(), label="Compare", empty_label=None)
     b = _VersionChoiceField(queryset=MOUVersion.objects.none(), label="With", empty_label=None)
 
-    def __init__(self, *args, versions, **kwargs) -> None:
+    def __init__(self, *args, versions: list[MOUVersion], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("a", "b"):
-            model_choice_field(self, name).queryset = versions
+            model_choice_field(self, name).queryset = MOUVersion.objects.filter(
+                pk__in=[v.pk for v in versions]
+            )
 
 
 class PublishForm(GovukForm):

@@ -90,58 +90,121 @@ def caps_by_job_type(version: MOUVersion) -> list[tuple[str, list[PriceCap]]]:
 
 
 @dataclass(frozen=True)
+class Side:
+    """One item (a rule, a level, a cap) as one version has it: its value and its wording."""
+
+    value: str
+    wording: str
+
+
+NOT_IN_VERSION = Side("", "Not in this version")
+
+
+@dataclass(frozen=True)
 class Difference:
     what: str
-    a: str
-    b: str
+    a: Side
+    b: Side
 
     @property
     def changed(self) -> bool:
         return self.a != self.b
 
+    @property
+    def value_changed(self) -> bool:
+        return self.a.value != self.b.value
 
-def compare_versions(a: MOUVersion, b: MOUVersion) -> dict[str, list[Difference]]:
-    """Rules, ladder and caps of two versions side by side, each row marked when it differs."""
+    @property
+    def wording_changed(self) -> bool:
+        return self.a.wording != self.b.wording
 
-    def rules(v: MOUVersion) -> dict[str, str]:
-        out: dict[str, str] = {}
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Difference]
+
+    @property
+    def changed(self) -> list[Difference]:
+        return [row for row in self.rows if row.changed]
+
+    @property
+    def unchanged(self) -> list[Difference]:
+        return [row for row in self.rows if not row.changed]
+
+
+@dataclass
+class Comparison:
+    sections: list[Section]
+
+    @property
+    def changed_count(self) -> int:
+        return sum(len(section.changed) for section in self.sections)
+
+    def rows(self, title: str) -> list[Difference]:
+        return next(section.rows for section in self.sections if section.title == title)
+
+
+def default_comparison(
+    versions: list[MOUVersion], *, today: date
+) -> tuple[MOUVersion, MOUVersion] | None:
+    """What the compare page opens with: the version in force today against the newest draft or
+    scheduled version (else the newest other version). `versions` newest first."""
+    in_force = next((v for v in versions if v.is_in_force_on(today)), None)
+    coming = [
+        v for v in versions if v is not in_force and v.state_on(today) in ("draft", "scheduled")
+    ]
+    if in_force is None:
+        return (versions[1], versions[0]) if len(versions) > 1 else None
+    other = (coming or [v for v in versions if v is not in_force] or [None])[0]
+    return (in_force, other) if other is not None else None
+
+
+def compare_versions(a: MOUVersion, b: MOUVersion) -> Comparison:
+    """Rules, ladder and caps of two versions side by side (three queries each), value and
+    wording apart, each row marked when it differs."""
+
+    def rules(v: MOUVersion) -> dict[str, Side]:
+        out: dict[str, Side] = {}
         for rule in MOURule.objects.filter(version=v):
             key = (
                 rule.get_kind_display()
                 if rule.kind != "regional"
                 else f"Regional: {rule.wording[:60]}"
             )
-            out[key] = (
-                f"{rule.value_display} {rule.wording}".strip()
-                if rule.value is not None
-                else rule.wording
-            )
+            out[key] = Side(rule.value_display, rule.wording)
         return out
 
-    def ladder(v: MOUVersion) -> dict[str, str]:
+    def ladder(v: MOUVersion) -> dict[str, Side]:
         return {
-            f"Level {lv.order}": f"{lv.name}: {lv.get_responsible_display()}, {lv.deadline_working_days} working days"
+            f"Level {lv.order}": Side(
+                f"{lv.deadline_working_days} working days",
+                f"{lv.name}: {lv.get_responsible_display()}",
+            )
             for lv in EscalationLevel.objects.filter(version=v)
         }
 
-    def caps(v: MOUVersion) -> dict[str, str]:
+    def caps(v: MOUVersion) -> dict[str, Side]:
         return {
-            f"{c.get_job_type_display()} ({c.get_engagement_type_display()})": f"£{c.max_hourly_rate} (includes {', '.join(c.components)})"
+            f"{c.get_job_type_display()} ({c.get_engagement_type_display()})": Side(
+                f"£{c.max_hourly_rate}", f"Includes {', '.join(c.components)}"
+            )
             for c in PriceCap.objects.filter(version=v)
         }
 
-    def side_by_side(left: dict[str, str], right: dict[str, str]) -> list[Difference]:
+    def side_by_side(left: dict[str, Side], right: dict[str, Side]) -> list[Difference]:
         keys = list(dict.fromkeys([*left, *right]))
         return [
-            Difference(k, left.get(k, "Not in this version"), right.get(k, "Not in this version"))
-            for k in keys
+            Difference(k, left.get(k, NOT_IN_VERSION), right.get(k, NOT_IN_VERSION)) for k in keys
         ]
 
-    return {
-        "Rules": side_by_side(rules(a), rules(b)),
-        "Escalation ladder": side_by_side(ladder(a), ladder(b)),
-        "Price caps": side_by_side(caps(a), caps(b)),
-    }
+    return Comparison(
+        [
+            Section("Rules", side_by_side(rules(a), rules(b))),
+            Section("Escalation ladder", side_by_side(ladder(a), ladder(b))),
+            Section("Price caps", side_by_side(caps(a), caps(b))),
+        ]
+    )
 
 
 def reviews_due(user: User, *, today: date) -> list[MOUVersion]:

@@ -47,7 +47,13 @@ from mou.permissions import (
     get_version_for_user,
     require_mou_manager,
 )
-from mou.selectors import caps_by_job_type, compare_versions, mou_changes, signatory_matrix
+from mou.selectors import (
+    caps_by_job_type,
+    compare_versions,
+    default_comparison,
+    mou_changes,
+    signatory_matrix,
+)
 from mou.tables import LocalAuthorityTable
 
 
@@ -171,14 +177,25 @@ def version_detail(request: AuthenticatedHttpRequest, code: str, pk: int) -> Htt
 @require_GET
 def version_compare(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     mou = get_mou_for_user(request.user, code)
-    form = CompareForm(
-        request.GET or None, versions=MOUVersion.objects.visible_to(request.user).filter(mou=mou)
-    )
-    comparison = None
-    if form.is_valid():
-        comparison = compare_versions(form.cleaned_data["a"], form.cleaned_data["b"])
+    versions = list(MOUVersion.objects.visible_to(request.user).filter(mou=mou))
+    form = CompareForm(request.GET or None, versions=versions)
+    pair = None
+    if form.is_bound:
+        if form.is_valid():
+            pair = (form.cleaned_data["a"], form.cleaned_data["b"])
+    else:  # the version in force against the one coming, chosen in the form
+        pair = default_comparison(versions, today=timezone.localdate())
+        if pair is not None:
+            form.initial = {"a": pair[0].pk, "b": pair[1].pk}
     return render(
-        request, "mou/version_compare.html", {"mou": mou, "form": form, "comparison": comparison}
+        request,
+        "mou/version_compare.html",
+        {
+            "mou": mou,
+            "form": form,
+            "pair": pair,
+            "comparison": compare_versions(*pair) if pair else None,
+        },
     )
 
 

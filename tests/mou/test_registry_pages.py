@@ -380,7 +380,7 @@ def test_compare_marks_what_changed(client, regional_lead, london_version, londo
     response = client.get(
         reverse("mou:version_compare", args=["LDN"]), {"a": london_version.pk, "b": london_draft.pk}
     )
-    rules = {d.what: d for d in response.context["comparison"]["Rules"]}
+    rules = {d.what: d for d in response.context["comparison"].rows("Rules")}
     assert rules["Non-engagement period after leaving a permanent role in the region"].changed
     assert not rules["Notice period"].changed
 

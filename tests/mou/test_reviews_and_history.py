@@ -83,3 +83,38 @@ def test_the_price_cap_radios_have_no_blank_choice(reference_data):
     html = str(form)
     assert "---------" not in html
     assert next(value for value, _ in form.fields["job_type"].choices) == "social_worker"
+
+
+def test_compare_opens_on_the_version_in_force_against_the_newest_draft(
+    client, regional_lead, reference_data
+):
+    current = mou_version()
+    draft = services.mou_version_create_draft(
+        mou=current.mou,
+        label="2027.1",
+        effective_from=datetime.date(2027, 4, 1),
+        review_due=datetime.date(2028, 4, 1),
+        actor=None,
+    )
+    draft.rules.filter(kind="notice_weeks").update(value=6)
+    client.force_login(regional_lead)
+    response = client.get(reverse("mou:version_compare", args=["LDN"]))
+    assert response.context["pair"] == (current, draft)
+    comparison = response.context["comparison"]
+    assert comparison.changed_count == 1
+    rules = next(s for s in comparison.sections if s.title == "Rules")
+    [changed] = rules.changed
+    assert (changed.what, changed.a.value, changed.b.value) == (
+        "Notice period",
+        "4 weeks",
+        "6 weeks",
+    )
+    assert changed.value_changed
+    assert not changed.wording_changed
+    html = response.content.decode()
+    assert "1 change from 2025.1 to 2027.1" in html
+    assert "Value in 2027.1" in html
+    assert "Wording in 2027.1" in html
+    # Unchanged rows are behind a toggle, not in the tables of changes.
+    assert f"{len(rules.unchanged)} unchanged rules rows" in html
+    assert html.index("govuk-details") < html.index("Minimum post-qualification experience")
