@@ -20,6 +20,7 @@ from mou.models import (
     PriceCap,
     Signatory,
     SignatoryStatus,
+    VersionState,
     VersionStatus,
 )
 from mou.permissions import review_regions
@@ -151,13 +152,14 @@ def default_comparison(
     """What the compare page opens with: the version in force today against the newest draft or
     scheduled version (else the newest other version). `versions` newest first."""
     in_force = next((v for v in versions if v.is_in_force_on(today)), None)
-    coming = [
-        v for v in versions if v is not in_force and v.state_on(today) in ("draft", "scheduled")
-    ]
     if in_force is None:
         return (versions[1], versions[0]) if len(versions) > 1 else None
-    other = (coming or [v for v in versions if v is not in_force] or [None])[0]
-    return (in_force, other) if other is not None else None
+    others = [v for v in versions if v is not in_force]
+    coming = [
+        v for v in others if v.state_on(today) in (VersionState.DRAFT, VersionState.SCHEDULED)
+    ]
+    candidates = coming or others
+    return (in_force, candidates[0]) if candidates else None
 
 
 def compare_versions(a: MOUVersion, b: MOUVersion) -> Comparison:
