@@ -56,6 +56,26 @@ class GovukBoundField(BoundField):
         return attrs
 
     @property
+    def options(self) -> list[tuple[Any, list[BoundField]]]:
+        """Each radio of the field with the fields its choice reveals (GOV.UK conditional reveal),
+        from the form's `reveals`: {field: {choice value: [field names]}}."""
+        reveals = getattr(self.form, "reveals", {}).get(self.name, {})
+        options = []
+        for option in self.subwidgets:
+            names = reveals.get(str(option.data["value"]), [])
+            if names:
+                controls = f"conditional-{option.id_for_label}"
+                option.data["attrs"] = {**option.data["attrs"], "data-app-reveals": controls}
+            options.append((option, [self.form[name] for name in names]))
+        return options
+
+    @property
+    def is_revealed(self) -> bool:
+        """Shown inside another field's choice (conditional reveal), not on its own."""
+        reveals = getattr(self.form, "reveals", {})
+        return any(self.name in names for by in reveals.values() for names in by.values())
+
+    @property
     def first_id(self) -> str:
         """The id an error summary links to: the first option of a group, else the input."""
         if self.widget_type in ("radioselect", "checkboxselectmultiple", "dateinput"):

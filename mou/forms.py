@@ -208,7 +208,6 @@ class SignatoryForm(GovukModelForm):
             "status": forms.RadioSelect,
             "withdrawal_reason": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"withdrawal_reason": "Only when the status is withdrawn"}
 
     field_order = [
         "status",
@@ -222,10 +221,33 @@ class SignatoryForm(GovukModelForm):
         "withdrawal_reason",
     ]
 
+    # Each status shows only its own fields (GOV.UK radios with conditional reveal).
+    SIGNED_FIELDS = ("signed_on", "signed_by_name", "signed_by_role", "evidence")
+    WITHDRAWN_FIELDS = ("withdrawn_on", "withdrawal_reason")
+    TEXT_FIELDS = ("signed_by_name", "signed_by_role", "withdrawal_reason")
+    reveals = {
+        "status": {
+            SignatoryStatus.SIGNED.value: list(SIGNED_FIELDS),
+            SignatoryStatus.WITHDRAWN.value: list(WITHDRAWN_FIELDS),
+        }
+    }
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signed_by_name"].help_text = "Only when the status is signed"
         choice_field(self, "status").choices = SignatoryStatus.choices
+
+    def clean(self):
+        """What was typed under a status not chosen is neither checked nor kept: it was hidden."""
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        hidden = [
+            *(self.SIGNED_FIELDS if status != SignatoryStatus.SIGNED else ()),
+            *(self.WITHDRAWN_FIELDS if status != SignatoryStatus.WITHDRAWN else ()),
+        ]
+        for name in hidden:
+            self.errors.pop(name, None)
+            cleaned[name] = "" if name in self.TEXT_FIELDS else None
+        return cleaned
 
 
 class CarryOverForm(GovukForm):

@@ -117,3 +117,23 @@ def test_a_dcs_reads_the_ladder_but_cannot_change_the_mou(live_server, signed_in
     assert_accessible(page)
     page.goto(f"{live_server.url}/mous/NE/")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+
+def test_the_signatory_form_shows_only_the_fields_of_the_chosen_status(live_server, signed_in_page):
+    version = mou_version("LDN")
+    page = signed_in_page("admin_regional")
+    page.goto(f"{live_server.url}/mous/LDN/versions/{version.pk}/signatories/202/")
+    signer, reason = (
+        page.get_by_label("Signed by"),
+        page.get_by_label("Why the local authority withdrew"),
+    )
+    expect(signer).to_be_hidden()
+    expect(reason).to_be_hidden()
+    page.get_by_label("Signed", exact=True).check()
+    expect(signer).to_be_visible()
+    expect(reason).to_be_hidden()
+    assert_accessible(page)
+    page.get_by_label("Withdrawn").check()
+    expect(signer).to_be_hidden()
+    expect(reason).to_be_visible()
+    assert_accessible(page)
