@@ -447,7 +447,6 @@ class Registry:
                     if withdrawn
                     else None,
                     withdrawal_reason="Left the regional arrangement" if withdrawn else "",
-                    mou_owner="Head of workforce",
                     governance_representative="Workforce lead",
                 )
                 if version.published_at is None:

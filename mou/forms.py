@@ -232,9 +232,13 @@ class SignatoryForm(GovukModelForm):
         }
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, owners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "status").choices = SignatoryStatus.choices
+        owner = model_choice_field(self, "mou_owner")
+        owner.queryset = owners
+        owner.empty_label = "No one yet"
+        owner.label = "Who owns the MOU in the local authority"
 
     def clean(self):
         """What was typed under a status not chosen is neither checked nor kept: it was hidden."""

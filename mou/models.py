@@ -577,8 +577,15 @@ class Signatory(HistoryStamps, models.Model):
     evidence_kind = models.CharField(max_length=10, blank=True)
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
-    mou_owner = models.CharField(
-        "Owner of the MOU in the local authority", max_length=150, blank=True
+    mou_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Owner of the MOU in the local authority",
+        help_text="A DCS or workforce lead of the local authority with a portal account: "
+        "invitations to sign are emailed to them",
     )
     governance_representative = models.CharField(
         "Represents the local authority at regional governance meetings", max_length=150, blank=True

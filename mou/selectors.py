@@ -73,7 +73,7 @@ def signatory_matrix(version: MOUVersion) -> Matrix:
         .annotate(
             signatory=FilteredRelation("signatures", condition=Q(signatures__version=version))
         )
-        .select_related("signatory")  # type: ignore[misc]  # a FilteredRelation the plugin misses
+        .select_related("signatory", "signatory__mou_owner")  # type: ignore[misc]  # a FilteredRelation the plugin misses
     )
     # An LA with no row for the version gets no `signatory` attribute from the join.
     rows = [MatrixRow(la, getattr(la, "signatory", None)) for la in local_authorities]

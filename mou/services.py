@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Capability
+from accounts.selectors import people_with
 from kernel.history import HistoryStamps
+from kernel.mail import portal_link, send_each
 from kernel.uploads import safe_download_name
 from mou.models import (
     MOU,
@@ -439,6 +444,43 @@ def price_cap_remove(*, cap: PriceCap, actor: User | None) -> None:
     _stamp(cap, actor).delete()
 
 
+def possible_mou_owners(local_authority: LocalAuthority) -> QuerySet[User]:
+    """Who may own the MOU in an LA: its active people who act for it (its DCS and workforce
+    leads), asked of the role policy."""
+    return people_with(Capability.ACT_FOR_LA, local_authority_id=local_authority.pk).order_by(
+        "name"
+    )
+
+
+def _email_owners(signatories: list[Signatory], version: MOUVersion) -> None:
+    """After commit, each owner of a signatory of a published version is told: invited ones are
+    asked to sign, signed ones that their signature carried over."""
+    if not version.is_published:
+        return
+    for kind in ("invited", "signed"):
+        owners = [s for s in signatories if s.status == kind and s.mou_owner_id]
+        if not owners:
+            continue
+        emails = sorted(
+            {s.mou_owner.email for s in owners if s.mou_owner and s.mou_owner.is_active}
+        )
+        transaction.on_commit(
+            functools.partial(
+                send_each,
+                subject=f"{version.mou.region.name} MOU version {version.label}: "
+                + ("please sign" if kind == "invited" else "your signature carried over"),
+                template="mou/email/signatory",
+                context={
+                    "kind": kind,
+                    "version": version,
+                    "link": portal_link(version.get_absolute_url()),
+                    "portal_name": settings.PORTAL_NAME,
+                },
+                to=emails,
+            )
+        )
+
+
 @transaction.atomic
 def signatory_save(
     *, version: MOUVersion, signatory: Signatory, evidence: File | None = None, actor: User | None
@@ -471,8 +513,22 @@ def signatory_save(
             errors["withdrawn_on"] = "The date of withdrawal must be today or in the past"
         if not signatory.withdrawal_reason.strip():
             errors["withdrawal_reason"] = "Enter why the local authority withdrew"
+    if (
+        signatory.mou_owner_id
+        and not possible_mou_owners(signatory.local_authority)
+        .filter(pk=signatory.mou_owner_id)
+        .exists()
+    ):
+        errors["mou_owner"] = (
+            f"Choose a DCS or workforce lead of {signatory.local_authority} with a portal account"
+        )
     if errors:
         raise ValidationError(errors)
+    before = (
+        Signatory.objects.filter(pk=signatory.pk).values_list("status", "mou_owner_id").first()
+        if signatory.pk
+        else None
+    )
     if evidence is not None:
         signatory.evidence = evidence
         signatory.evidence_name = safe_download_name(evidence.name)
@@ -484,6 +540,12 @@ def signatory_save(
         raise ValidationError(
             f"{signatory.local_authority} already has a record for this version"
         ) from error
+    # Newly invited (or invited with a new owner): the owner is asked to sign.
+    if signatory.status == SignatoryStatus.INVITED and before != (
+        SignatoryStatus.INVITED,
+        signatory.mou_owner_id,
+    ):
+        _email_owners([signatory], version)
     return signatory
 
 
@@ -497,9 +559,11 @@ def signatories_carry_over(
     if from_version.mou_id != to_version.mou_id:
         raise ValidationError("Signatories can only be carried over within one MOU")
     existing = set(to_version.signatories.values_list("local_authority_id", flat=True))
-    created = 0
-    for old in from_version.signatories.exclude(local_authority_id__in=existing).exclude(
-        status__in=[SignatoryStatus.DECLINED, SignatoryStatus.WITHDRAWN]
+    created: list[Signatory] = []
+    for old in (
+        from_version.signatories.select_related("mou_owner")
+        .exclude(local_authority_id__in=existing)
+        .exclude(status__in=[SignatoryStatus.DECLINED, SignatoryStatus.WITHDRAWN])
     ):
         carry = keep_signatures and old.status == SignatoryStatus.SIGNED
         new = Signatory(
@@ -513,5 +577,6 @@ def signatories_carry_over(
             governance_representative=old.governance_representative,
         )
         _stamp(new, actor).save()
-        created += 1
-    return created
+        created.append(new)
+    _email_owners(created, to_version)
+    return len(created)

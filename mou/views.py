@@ -436,7 +436,12 @@ def signatory_edit(
     require_mou_manager(request.user, version.mou)
     signatory = Signatory.objects.filter(version=version, local_authority=local_authority).first()
     signatory = signatory or Signatory(version=version, local_authority=local_authority)
-    form = SignatoryForm(request.POST or None, request.FILES or None, instance=signatory)
+    form = SignatoryForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=signatory,
+        owners=services.possible_mou_owners(local_authority),
+    )
     if form.is_valid():
         try:
             services.signatory_save(
@@ -510,6 +515,7 @@ def signatories_carry_over(request: AuthenticatedHttpRequest, code: str, pk: int
 def signatories_csv(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     version = get_version_for_user(request.user, code, pk)
     matrix = signatory_matrix(version)
+    people = can_read_case_records(request.user, version.mou.region_id)
     rows = [
         [
             row.local_authority.la_code,
@@ -519,7 +525,10 @@ def signatories_csv(request: AuthenticatedHttpRequest, code: str, pk: int) -> Ht
             row.signatory.signed_by_name if row.signatory else "",
             row.signatory.signed_by_role if row.signatory else "",
             row.signatory.withdrawn_on if row.signatory else None,
-            row.signatory.mou_owner if row.signatory else "",
+            # A person: named only to those who read the region's case records (not observers).
+            str(row.signatory.mou_owner)
+            if people and row.signatory and row.signatory.mou_owner
+            else "",
             row.signatory.governance_representative if row.signatory else "",
         ]
         for row in matrix.rows

@@ -64,3 +64,87 @@ def test_the_chosen_status_keeps_its_fields_open_when_there_are_errors(
     html = client.post(_url(london_version), {"status": "signed"}).content.decode()
     assert "Enter the date the MOU was signed" in html
     assert html.count("govuk-radios__conditional--hidden") == 1  # withdrawn's only
+
+
+def test_the_mou_owner_is_chosen_from_the_las_people_and_asked_to_sign(
+    client,
+    london_admin,
+    dcs,
+    la_workforce_lead,
+    regional_lead,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    version = mou_version("LDN")
+    client.force_login(london_admin)
+    html = client.get(_url(version)).content.decode()
+    assert dcs.name in html
+    assert la_workforce_lead.name in html
+    assert regional_lead.name not in html  # not one of Camden's people
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(version), {"status": "invited", "mou_owner": dcs.pk})
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [[dcs.email]]
+    assert "please sign" in mailoutbox[0].subject
+    assert version.get_absolute_url() in mailoutbox[0].body
+    # Saving again with nothing new sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url(version), {"status": "invited", "mou_owner": dcs.pk})
+    assert len(mailoutbox) == 1
+
+
+def test_someone_outside_the_la_cannot_be_made_its_owner(client, london_admin, regional_lead):
+    version = mou_version("LDN")
+    client.force_login(london_admin)
+    response = client.post(_url(version), {"status": "invited", "mou_owner": regional_lead.pk})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Signatory.objects.filter(version=version).exists()
+
+
+def test_carrying_signatories_over_emails_their_owners(
+    reference_data, dcs, mailoutbox, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from mou import services
+
+    first = mou_version("LDN")
+    Signatory.objects.create(
+        version=first,
+        local_authority=dcs.memberships.get().local_authority,
+        status=SignatoryStatus.SIGNED,
+        signed_on=datetime.date(2025, 9, 1),
+        mou_owner=dcs,
+    )
+    draft = services.mou_version_create_draft(
+        mou=first.mou,
+        label="2027.1",
+        effective_from=datetime.date(2027, 1, 1),
+        review_due=datetime.date(2028, 1, 1),
+        actor=None,
+    )
+    draft = services.mou_version_publish(version=draft, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatories_carry_over(
+            from_version=first, to_version=draft, keep_signatures=False, actor=None
+        )
+    assert [m.to for m in mailoutbox] == [[dcs.email]]
+    assert "MOU version 2027.1: please sign" in mailoutbox[0].subject
+
+
+def test_the_signatories_csv_names_the_owner_only_to_those_who_read_case_records(
+    client, regional_lead, observer, dcs
+):
+    version = mou_version("LDN")
+    Signatory.objects.create(
+        version=version,
+        local_authority=dcs.memberships.get().local_authority,
+        status=SignatoryStatus.INVITED,
+        mou_owner=dcs,
+    )
+    url = reverse("mou:signatories_csv", args=["LDN", version.pk])
+    client.force_login(regional_lead)
+    assert dcs.name in client.get(url).content.decode("utf-8-sig")
+    client.force_login(observer)
+    assert dcs.name not in client.get(url).content.decode("utf-8-sig")
