@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.base import File
 
 from kernel.forms import GovukDateField, GovukForm, GovukModelForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import (
     RULE_DEFAULTS,
     EscalationLevel,
+    LocalAuthority,
     MOURule,
     MOUVersion,
     PriceCap,
@@ -182,11 +184,14 @@ class PriceCapForm(GovukModelForm):
         return cleaned
 
 
+EVIDENCE_KINDS = ["pdf", "png", "jpeg", "docx"]
+
+
 class SignatoryForm(GovukModelForm):
     signed_on = GovukDateField(label="Date signed", required=False)
     withdrawn_on = GovukDateField(label="Date withdrawn", required=False)
     evidence = UploadField(
-        kinds=["pdf", "png", "jpeg", "docx"],
+        kinds=EVIDENCE_KINDS,
         required=False,
         label="Evidence of signing",
     )
@@ -312,3 +317,59 @@ class PublishForm(GovukForm):
                 "confirm", "Confirm you want to publish this version despite the warnings"
             )
         return cleaned
+
+
+class MarkSignedForm(GovukForm):
+    """Several local authorities signed on one date: each chosen one reveals who signed for it
+    and its own evidence."""
+
+    local_authorities = forms.MultipleChoiceField(
+        label="Which local authorities signed?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the local authorities that signed"},
+    )
+    signed_on = GovukDateField(label="Date signed", help_text="For example, 15 9 2026")
+    signed_by_role = forms.CharField(
+        label="Role of the people who signed",
+        max_length=150,
+        initial="Director of children's services",
+    )
+
+    def __init__(self, *args, local_authorities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.authorities = {la.la_code: la for la in local_authorities}
+        choice_field(self, "local_authorities").choices = [
+            (code, la.name) for code, la in self.authorities.items()
+        ]
+        self.reveals: dict[str, dict[str, list[str]]] = {"local_authorities": {}}
+        for code, la in self.authorities.items():
+            self.fields[f"signer_{code}"] = forms.CharField(
+                label=f"Who signed for {la.name}", max_length=150, required=False
+            )
+            self.fields[f"evidence_{code}"] = UploadField(
+                kinds=EVIDENCE_KINDS, required=False, label=f"Evidence of signing for {la.name}"
+            )
+            self.reveals["local_authorities"][code] = [f"signer_{code}", f"evidence_{code}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = set(cleaned.get("local_authorities") or [])
+        for code, la in self.authorities.items():
+            if code not in chosen:  # hidden: neither checked nor kept
+                for name in (f"signer_{code}", f"evidence_{code}"):
+                    self.errors.pop(name, None)
+                    cleaned[name] = None
+            elif not (cleaned.get(f"signer_{code}") or "").strip():
+                self.add_error(f"signer_{code}", f"Enter who signed for {la.name}")
+        return cleaned
+
+    def signers(self) -> list[tuple[LocalAuthority, str, File | None]]:
+        """(local authority, who signed, evidence or None) for each chosen one."""
+        return [
+            (
+                self.authorities[code],
+                self.cleaned_data[f"signer_{code}"].strip(),
+                self.cleaned_data.get(f"evidence_{code}"),
+            )
+            for code in self.cleaned_data["local_authorities"]
+        ]

@@ -550,6 +550,29 @@ def signatory_save(
 
 
 @transaction.atomic
+def signatories_mark_signed(
+    *,
+    version: MOUVersion,
+    signed_on: datetime.date,
+    signed_by_role: str,
+    signers: list[tuple[LocalAuthority, str, File | None]],
+    actor: User | None,
+) -> int:
+    """Several LAs signed on one date, each with who signed and its own evidence: all or none.
+    Each is saved as `signatory_save` saves one, with the same checks."""
+    for local_authority, name, evidence in signers:
+        signatory = Signatory.objects.filter(
+            version=version, local_authority=local_authority
+        ).first() or Signatory(version=version, local_authority=local_authority)
+        signatory.status = SignatoryStatus.SIGNED
+        signatory.signed_on = signed_on
+        signatory.signed_by_name = name
+        signatory.signed_by_role = signed_by_role
+        signatory_save(version=version, signatory=signatory, evidence=evidence, actor=actor)
+    return len(signers)
+
+
+@transaction.atomic
 def signatories_carry_over(
     *, from_version: MOUVersion, to_version: MOUVersion, keep_signatures: bool, actor: User | None
 ) -> int:

@@ -74,6 +74,11 @@ mou_patterns = [
         name="signatory_evidence",
     ),
     path(
+        "mous/<str:code>/versions/<int:pk>/mark-signed/",
+        views.signatories_mark_signed,
+        name="signatories_mark_signed",
+    ),
+    path(
         "mous/<str:code>/versions/<int:pk>/carry-over/",
         views.signatories_carry_over,
         name="signatories_carry_over",

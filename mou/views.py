@@ -22,6 +22,7 @@ from mou.forms import (
     CarryOverForm,
     CompareForm,
     EscalationLevelForm,
+    MarkSignedForm,
     PriceCapForm,
     PublishForm,
     RuleForm,
@@ -508,6 +509,39 @@ def signatories_carry_over(request: AuthenticatedHttpRequest, code: str, pk: int
         return redirect(version)
     return render(
         request, "mou/carry_over.html", {"mou": version.mou, "version": version, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signatories_mark_signed(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, code, pk)
+    require_mou_manager(request.user, version.mou)
+    unsigned = [
+        row.local_authority
+        for row in signatory_matrix(version).rows
+        if row.status != SignatoryStatus.SIGNED
+    ]
+    form = MarkSignedForm(request.POST or None, request.FILES or None, local_authorities=unsigned)
+    if form.is_valid():
+        try:
+            count = services.signatories_mark_signed(
+                version=version,
+                signed_on=form.cleaned_data["signed_on"],
+                signed_by_role=form.cleaned_data["signed_by_role"],
+                signers=form.signers(),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{count} local authorit{'y' if count == 1 else 'ies'} marked signed"
+            )
+            return redirect(version)
+    return render(
+        request,
+        "mou/mark_signed.html",
+        {"mou": version.mou, "version": version, "form": form, "unsigned": unsigned},
     )
 
 

@@ -6,21 +6,23 @@ import "../accessible-autocomplete/accessible-autocomplete.min.js";
 
 initAll();
 
-// Radios that reveal fields (kernel.forms.GovukBoundField.options): GOV.UK's conditional reveal,
-// done here because govuk-frontend's sets aria-expanded on the radio (once it has aria-controls),
-// which a radio may not have (axe's aria-allowed-attr). Without JavaScript every revealed field
-// shows; the fields follow their radio in the page, so a screen reader meets them in order.
+// Radios and checkboxes that reveal fields (kernel.forms.GovukBoundField.options): GOV.UK's
+// conditional reveal, done here because govuk-frontend's sets aria-expanded on the input once it
+// has aria-controls, which a radio may not have (axe's aria-allowed-attr). Without JavaScript every
+// revealed field shows; the fields follow their input, so a screen reader meets them in order.
 const revealing = [...document.querySelectorAll("input[data-app-reveals]")];
 const showChosen = (name) => {
   for (const input of revealing.filter((each) => each.name === name)) {
     const revealed = document.getElementById(input.dataset.appReveals);
-    if (revealed) revealed.classList.toggle("govuk-radios__conditional--hidden", !input.checked);
+    if (!revealed) continue;
+    const kind = input.type === "checkbox" ? "govuk-checkboxes" : "govuk-radios";
+    revealed.classList.toggle(`${kind}__conditional--hidden`, !input.checked);
   }
 };
 for (const name of new Set(revealing.map((input) => input.name))) {
   showChosen(name);
-  for (const radio of document.querySelectorAll(`input[type="radio"][name="${CSS.escape(name)}"]`)) {
-    radio.addEventListener("change", () => showChosen(name));
+  for (const input of document.querySelectorAll(`input[name="${CSS.escape(name)}"]`)) {
+    input.addEventListener("change", () => showChosen(name));
   }
 }
 

@@ -137,3 +137,27 @@ def test_the_signatory_form_shows_only_the_fields_of_the_chosen_status(live_serv
     expect(signer).to_be_hidden()
     expect(reason).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_admin_marks_several_las_signed_at_once(live_server, signed_in_page):
+    version = mou_version("LDN")
+    page = signed_in_page("admin_regional")
+    page.goto(f"{live_server.url}{version.get_absolute_url()}")
+    page.get_by_role("link", name="Mark several local authorities signed").click()
+    expect(page.get_by_label("Who signed for Camden")).to_be_hidden()
+    page.get_by_label("Camden", exact=True).check()
+    page.get_by_label("Hackney", exact=True).check()
+    page.get_by_label("Who signed for Camden").fill("Ann Camden")
+    page.locator("#id_signed_on_0").fill("15")
+    page.locator("#id_signed_on_1").fill("9")
+    page.locator("#id_signed_on_2").fill("2025")
+    page.get_by_role("button", name="Mark signed").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter who signed for Hackney")
+    expect(page.get_by_label("Who signed for Hackney")).to_be_visible()  # still open
+    assert_accessible(page)
+    page.get_by_label("Who signed for Hackney").fill("Ben Hackney")
+    page.get_by_role("button", name="Mark signed").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "2 local authorities marked signed"
+    )
+    expect(page.locator("#signed-count")).to_have_text("2 of 33 signed")

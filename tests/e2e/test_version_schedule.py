@@ -108,3 +108,17 @@ def test_a_scheduled_version_can_be_withdrawn_before_it_starts(live_server, sign
     current.refresh_from_db()
     assert current.effective_to is None  # in force again with no end
     expect(page.get_by_role("button", name="Publish this version")).to_be_visible()
+
+
+def test_an_overdue_review_is_flagged_on_the_mou_page_and_the_leads_home(
+    live_server, signed_in_page
+):
+    version = mou_version("LDN")  # reviewed a year after it started: 1 October 2026, past
+    assert version.review_state() == "overdue"
+    page = signed_in_page("regional_lead")
+    reviews = page.locator("#home-reviews")
+    expect(reviews).to_contain_text("London MOU: annual review overdue")
+    assert_accessible(page)
+    reviews.get_by_role("link").click()
+    expect(page.get_by_text("Review overdue").first).to_be_visible()
+    assert_accessible(page)

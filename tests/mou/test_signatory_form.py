@@ -2,6 +2,7 @@
 and keeps nothing typed under a status not chosen (issue 15, point 3)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mou.models import Signatory, SignatoryStatus
@@ -40,9 +41,9 @@ def test_what_was_typed_under_another_status_is_not_checked_or_kept(
         _url(london_version),
         {
             "status": "invited",
-            "signed_on_0": "99",  # not a date, under "Signed", which was not chosen
-            "signed_on_1": "1",
-            "signed_on_2": "2025",
+            "signed_on_day": "99",  # not a date, under "Signed", which was not chosen
+            "signed_on_month": "1",
+            "signed_on_year": "2025",
             "signed_by_name": "Someone",
             "withdrawal_reason": "Typed then changed my mind",
         },
@@ -148,3 +149,57 @@ def test_the_signatories_csv_names_the_owner_only_to_those_who_read_case_records
     assert dcs.name in client.get(url).content.decode("utf-8-sig")
     client.force_login(observer)
     assert dcs.name not in client.get(url).content.decode("utf-8-sig")
+
+
+def test_several_las_are_marked_signed_at_once_each_with_its_own_evidence(client, london_admin):
+    version = mou_version("LDN")
+    client.force_login(london_admin)
+    url = reverse("mou:signatories_mark_signed", args=["LDN", version.pk])
+    page = client.get(url).content.decode()
+    assert 'id="conditional-id_local_authorities_' in page
+    response = client.post(
+        url,
+        {
+            "local_authorities": ["202", "204"],
+            "signed_on_day": "15",
+            "signed_on_month": "9",
+            "signed_on_year": "2025",
+            "signed_by_role": "Director of children's services",
+            "signer_202": "Ann Camden",
+            "signer_204": "Ben Hackney",
+            "evidence_202": SimpleUploadedFile("camden.pdf", b"%PDF-1.7\n%%EOF\n"),
+            "signer_206": "Not chosen, not kept",
+        },
+    )
+    assert response.status_code == 302
+    signed = {
+        s.local_authority.la_code: s
+        for s in Signatory.objects.filter(version=version).select_related("local_authority")
+    }
+    assert set(signed) == {"202", "204"}
+    assert signed["202"].signed_by_name == "Ann Camden"
+    assert signed["202"].evidence_name == "camden.pdf"
+    assert not signed["204"].evidence
+    assert {s.signed_on.isoformat() for s in signed.values()} == {"2025-09-15"}
+
+
+def test_marking_signed_asks_who_signed_for_each_chosen_la_and_saves_none_until_it_is_right(
+    client, london_admin
+):
+    version = mou_version("LDN")
+    client.force_login(london_admin)
+    url = reverse("mou:signatories_mark_signed", args=["LDN", version.pk])
+    response = client.post(
+        url,
+        {
+            "local_authorities": ["202", "204"],
+            "signed_on_day": "15",
+            "signed_on_month": "9",
+            "signed_on_year": "2025",
+            "signed_by_role": "DCS",
+            "signer_202": "Ann Camden",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter who signed for Hackney" in response.content.decode()
+    assert not Signatory.objects.filter(version=version).exists()

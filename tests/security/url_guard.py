@@ -152,6 +152,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "mou:version_withdraw": _ne_version,
     "mou:version_document": _ne_version,
     "mou:signatories_carry_over": _ne_version,
+    "mou:signatories_mark_signed": _ne_version,
     "mou:signatories_csv": _ne_version,
     "mou:price_caps_csv": _ne_version,
     "mou:part_add": lambda ctx: {**_ne_version(ctx), "part": "rule"},
