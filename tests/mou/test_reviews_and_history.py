@@ -118,3 +118,32 @@ def test_compare_opens_on_the_version_in_force_against_the_newest_draft(
     # Unchanged rows are behind a toggle, not in the tables of changes.
     assert f"{len(rules.unchanged)} unchanged rules rows" in html
     assert html.index("govuk-details") < html.index("Minimum post-qualification experience")
+
+
+def test_the_mou_list_reads_coverage_in_a_fixed_number_of_queries(client, national_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mou.models import Signatory, SignatoryStatus
+    from tests.factories import local_authority
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("mou:mou_list")).status_code == 200
+        return len(queries)
+
+    london = mou_version("LDN")
+    client.force_login(national_admin)
+    client.get(reverse("mou:mou_list"))  # the session settles on the first page
+    one_region = count()
+    for code in ("NE", "NW", "SE"):
+        mou_version(code, label=f"{code} 2025.1")
+    for la_code in ("202", "204", "206"):
+        Signatory.objects.create(
+            version=london,
+            local_authority=local_authority(la_code),
+            status=SignatoryStatus.SIGNED,
+            signed_on=datetime.date(2025, 9, 1),
+        )
+    assert count() == one_region
+    assert "3 of 33" in client.get(reverse("mou:mou_list")).content.decode()
