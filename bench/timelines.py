@@ -215,6 +215,7 @@ def breaches_build(registry: Registry, *, scale: float) -> None:
                 engagement,
                 cap_rate,
                 cap_id,
+                None,  # overridden_exception_id: the bench's people log no covered breach
                 *story.fields(),
                 reporter,
                 reported_at,
@@ -310,6 +311,7 @@ BREACH_COLUMNS = [
     "engagement_type",
     "cap_rate",
     "price_cap_id",
+    "overridden_exception_id",
     *REPLAY_COLUMNS,
     "reported_by_id",
     "reported_at",

@@ -91,7 +91,8 @@ class LogBreachForm(GovukForm):
         choices=[("", "Not a rate breach"), *EngagementType.choices],
     )
     evidence = UploadField(kinds=EVIDENCE_KINDS, required=False, label="Evidence (optional)")
-    log_anyway = forms.BooleanField(
+    # Shown once the portal finds an approved cap exception that matches (breach_log says).
+    not_covered_by_exception = forms.BooleanField(
         required=False, label="Log it anyway: the exception does not cover this breach"
     )
 

@@ -246,6 +246,15 @@ class Breach(models.Model):
         related_name="+",
         help_text="The cap row in force on the day, for a breach with a rate",
     )
+    # Logged although this approved cap exception matched it: the person logging said it does
+    # not cover the breach (cap_exceptions.models.CapExceptionQuerySet.covering).
+    overridden_exception = models.ForeignKey(
+        "cap_exceptions.CapException",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="breaches_logged_anyway",
+    )
 
     state = models.CharField(max_length=20, choices=BreachState, default=BreachState.REPORTED)
     level = models.ForeignKey(

@@ -28,6 +28,7 @@ from breaches.models import (
 )
 from breaches.notifications import notify
 from breaches.permissions import can_log_in_region, can_see
+from cap_exceptions.models import CapException
 from kernel.uploads import safe_download_name
 from kernel.working_days import add_working_days
 from mou.models import LocalAuthority, MOURule, MOUVersion, PriceCap, Region
@@ -53,6 +54,8 @@ class NewBreach:
     rate_paid: Decimal | None = None
     job_type: str = ""
     engagement_type: str = ""
+    # The person logging says an approved cap exception that matches does not cover the breach.
+    not_covered_by_exception: bool = False
 
 
 def _next_reference(region: Region, year: int) -> str:
@@ -120,6 +123,40 @@ def _cap_breached(
     return cap
 
 
+def _covering_exception(new: NewBreach) -> CapException | None:
+    """An approved cap exception that covers the rate breach's engagement, if any: for one of
+    its LAs and one of its agencies (CapExceptionQuerySet.covering says what cover is)."""
+    if new.rate_paid is None or not (new.local_authorities and new.agencies):
+        return None
+    for la in new.local_authorities:
+        for agency in new.agencies:
+            exception = (
+                CapException.objects.covering(
+                    local_authority=la,
+                    agency=agency,
+                    job_type=new.job_type,
+                    engagement_type=new.engagement_type,
+                    rate=new.rate_paid,
+                    on=new.occurred_on,
+                )
+                .select_related("local_authority", "agency")
+                .first()
+            )
+            if exception is not None:
+                return exception
+    return None
+
+
+def _covered_message(exception: CapException) -> str:
+    return (
+        f"{exception.reference} is an approved exception to the cap for {exception.local_authority}, "
+        f"{exception.agency}, a {exception.get_job_type_display().lower()} "
+        f"({exception.get_engagement_type_display()}) at up to £{exception.rate} an hour, from "
+        f"{exception.starts_on:%-d %B %Y} to {exception.last_day:%-d %B %Y}: it covers this "
+        "engagement on that date. Tick the box only if this breach is not covered by it"
+    )
+
+
 @transaction.atomic
 def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> Breach:
     """Log a breach against at least one party, with the rule of the MOU version in force in the
@@ -163,6 +200,9 @@ def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> 
     cap = _cap_breached(new, region, version, errors)
     if errors or version is None or rule is None:  # no version or rule: an error says why
         raise ValidationError(errors)
+    overridden = _covering_exception(new) if cap else None
+    if overridden is not None and not new.not_covered_by_exception:
+        raise ValidationError({"not_covered_by_exception": _covered_message(overridden)})
     reported_on = timezone.localdate()
     breach = Breach.objects.create(
         reference=_next_reference(region, reported_on.year),
@@ -178,6 +218,7 @@ def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> 
         engagement_type=new.engagement_type if cap else "",
         cap_rate=cap.max_hourly_rate if cap else None,
         price_cap=cap,
+        overridden_exception=overridden,
         state=BreachState.REPORTED,
         due_on=add_working_days(reported_on, TRIAGE_WORKING_DAYS),
         reported_by=actor,
@@ -188,7 +229,15 @@ def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> 
         + [BreachParty(breach=breach, msp=m) for m in new.msps]
     )
     BreachEvent.objects.create(
-        breach=breach, kind=EventKind.LOGGED, to_state=BreachState.REPORTED, actor=actor
+        breach=breach,
+        kind=EventKind.LOGGED,
+        to_state=BreachState.REPORTED,
+        actor=actor,
+        # The exception is named on the breach's page, to those who may see it; not here.
+        note="Logged although an approved cap exception matched: the person logging said it "
+        "does not cover this breach"
+        if overridden
+        else "",
     )
     if evidence is not None:
         _evidence_add(breach, evidence, actor)

@@ -51,21 +51,8 @@ def _new_breach(data: dict[str, Any]) -> services.NewBreach:
         rate_paid=data["rate_paid"],
         job_type=data["job_type"],
         engagement_type=data["engagement_type"],
+        not_covered_by_exception=data["not_covered_by_exception"],
     )
-
-
-def _covering_exception(data: dict[str, Any]) -> CapException | None:
-    """An approved, unexpired cap exception for the LA, job type and agency of a rate breach."""
-    if data["breach_type"] != BreachType.RATE_ABOVE_CAP or not (
-        data["local_authority"] and data["agency"] and data["job_type"]
-    ):
-        return None
-    return CapException.objects.covering(
-        local_authority=data["local_authority"],
-        job_type=data["job_type"],
-        agency=data["agency"],
-        on=data["occurred_on"],
-    ).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,33 +63,23 @@ def log_breach(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LogBreachForm(
         request.POST or None, request.FILES or None, regions=regions, user=request.user
     )
-    covering = None
     if form.is_valid():
-        covering = _covering_exception(form.cleaned_data)
-        if covering is not None and not form.cleaned_data["log_anyway"]:
-            form.add_error(
-                "log_anyway",
-                f"{covering.reference} is an approved exception to the cap for this "
-                f"local authority, job type and agency until {covering.expires_on:%-d %B %Y}. "
-                "Tick the box if this breach is not covered by it.",
+        try:
+            breach = services.breach_log(
+                new=_new_breach(form.cleaned_data),
+                actor=request.user,
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as error:
+            add_service_errors(
+                form, error, rename={"local_authorities": "local_authority", "msps": "msp"}
             )
         else:
-            try:
-                breach = services.breach_log(
-                    new=_new_breach(form.cleaned_data),
-                    actor=request.user,
-                    evidence=form.cleaned_data["evidence"],
-                )
-            except ValidationError as error:
-                add_service_errors(
-                    form, error, rename={"local_authorities": "local_authority", "msps": "msp"}
-                )
-            else:
-                messages.success(
-                    request, f"Breach {breach.reference} logged. The regional leads have been told."
-                )
-                return redirect(breach)
-    return render(request, "breaches/log.html", {"form": form, "covering": covering})
+            messages.success(
+                request, f"Breach {breach.reference} logged. The regional leads have been told."
+            )
+            return redirect(breach)
+    return render(request, "breaches/log.html", {"form": form})
 
 
 def _visible_las(request: AuthenticatedHttpRequest):
@@ -233,6 +210,11 @@ def breach_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
             "not_now": workflow.unavailable_reasons(request.user, breach),
             "deadline": deadline_in_words(breach),
             "overdue": breach.is_overdue(on=timezone.localdate()),
+            "overridden_exception": CapException.objects.visible_to(request.user)
+            .filter(pk=breach.overridden_exception_id)
+            .first()
+            if breach.overridden_exception_id
+            else None,
         },
     )
 

@@ -1,5 +1,5 @@
-"""Demo cap exceptions for `seed_demo`: a handful in London, some expiring soon, one refused, one
-awaiting the DCS. Each was requested about a week before it starts (the one awaiting the DCS, two
+"""Demo cap exceptions for `seed_demo`: a handful in London, some expiring soon, one refused, two
+awaiting the DCS (one of them a renewal of the exception expiring first). Each was requested about a week before it starts (the one awaiting the DCS, two
 working days ago) and decided two working days after; its timeline and times carry those days,
 not the day the demo was seeded."""
 
@@ -105,4 +105,35 @@ def seed(*, stdout) -> None:
         CapException.objects.filter(pk=exception.pk).update(
             **{field: decided_at for field in DECISION_TIMES if getattr(exception, field)}
         )
-    stdout.write("Demo cap exceptions: 5 for Camden (3 approved, 1 refused, 1 awaiting the DCS)")
+    _renewal(first=CapException.objects.order_by("pk").first(), lead=lead)
+    stdout.write(
+        "Demo cap exceptions: 6 for Camden (3 approved, 1 refused, 2 awaiting the DCS, one of "
+        "them a renewal)"
+    )
+
+
+def _renewal(*, first: CapException | None, lead: User) -> None:
+    """The first exception, expiring within days, asked to be renewed two working days ago."""
+    if first is None:
+        return
+    requested_at = _at(add_working_days(timezone.localdate(), -2), 9)
+    starts = services.renewal_start(first)
+    with _written_at(requested_at):
+        renewal = services.exception_request(
+            request=services.Request(
+                local_authority=first.local_authority,
+                job_type=first.job_type,
+                engagement_type=first.engagement_type,
+                agency=first.agency,
+                msp=first.msp,
+                engagement_reference=first.engagement_reference,
+                rate=first.rate,
+                reason="The permanent appointment starts later than planned (demo).",
+                starts_on=starts,
+                expires_on=starts + datetime.timedelta(days=60),
+                exit_plan="The new team manager starts in two months (demo).",
+            ),
+            actor=lead,
+            renewal_of=first,
+        )
+    CapException.objects.filter(pk=renewal.pk).update(requested_at=requested_at)

@@ -54,11 +54,25 @@ class RequestForm(GovukForm):
         help_text="How the engagement will come back within the cap by the expiry date",
         error_messages={"required": "Enter the exit plan"},
     )
+    # Asked only when the whole period has already ended (the service says so); shown on the record.
+    recorded_late_reason = forms.CharField(
+        label="Why it is recorded after the fact",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The whole period has already ended. Say why the exception is recorded now.",
+    )
 
-    def __init__(self, *args, local_authorities, user, **kwargs) -> None:
+    def __init__(self, *args, local_authorities, user, renewing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "local_authority").queryset = local_authorities
-        model_choice_field(self, "agency").queryset = Agency.objects.visible_to(user)
+        if renewing:  # the same engagement, from the day after the current exception expires
+            for name in RENEWAL_FIXED:
+                del self.fields[name]
+        else:
+            model_choice_field(self, "local_authority").queryset = local_authorities
+            model_choice_field(self, "agency").queryset = Agency.objects.visible_to(user)
+            if local_authorities.count() == 1:
+                self.fields["local_authority"].widget = forms.HiddenInput()
+                self.fields["local_authority"].initial = local_authorities.first().pk
         model_choice_field(self, "msp").queryset = MSP.objects.visible_to(user)
         self.fields["rate"].widget.attrs.update(
             {"class": "govuk-input--width-5", "inputmode": "decimal"}
@@ -66,9 +80,16 @@ class RequestForm(GovukForm):
         self.fields["engagement_reference"].widget.attrs.update(
             {"class": "govuk-input--width-20", "autocomplete": "off"}
         )
-        if local_authorities.count() == 1:
-            self.fields["local_authority"].widget = forms.HiddenInput()
-            self.fields["local_authority"].initial = local_authorities.first().pk
+
+    @property
+    def asks_late_reason(self) -> bool:
+        """Whether to show the after-the-fact question: once asked for, or once answered."""
+        field = self["recorded_late_reason"]
+        return bool(field.errors or field.value())
+
+
+# What a renewal keeps from the exception it renews.
+RENEWAL_FIXED = ("local_authority", "job_type", "engagement_type", "agency", "starts_on")
 
 
 class DecisionForm(GovukForm):
@@ -93,9 +114,17 @@ class DecisionForm(GovukForm):
 
 
 class EndEarlyForm(GovukForm):
-    ended_on = GovukDateField(label="Date it ended")
+    ended_on = GovukDateField(
+        label="Last day it covers",
+        help_text="The last day the engagement is paid at this rate. A day still ahead ends the "
+        "exception on that day; until then it stays approved.",
+    )
     reason = forms.CharField(
         label="Why it ended early",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the exception ended early"},
     )
+
+
+class WithdrawForm(GovukForm):
+    """Nothing to ask: the button confirms."""

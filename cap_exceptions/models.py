@@ -31,6 +31,22 @@ class ExceptionStatus(models.TextChoices):
     REFUSED = "refused", "Refused"
     EXPIRED = "expired", "Expired"
     ENDED_EARLY = "ended_early", "Ended early"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# States that were approved: the approved period still tells whether a breach on a date was
+# covered, whatever the exception's state today.
+APPROVED_STATES = (ExceptionStatus.APPROVED, ExceptionStatus.EXPIRED, ExceptionStatus.ENDED_EARLY)
+# A renewal in one of these is live: there is at most one per exception (a refused or withdrawn
+# renewal leaves room for another).
+LIVE_RENEWAL_STATES = (ExceptionStatus.REQUESTED, *APPROVED_STATES)
+
+
+def covers_day(on: datetime.date) -> Q:
+    """The approved period includes the day: from the start to the early end, or the expiry."""
+    return Q(starts_on__lte=on) & (
+        Q(ended_on__isnull=True, expires_on__gte=on) | Q(ended_on__gte=on)
+    )
 
 
 class CapExceptionQuerySet(models.QuerySet["CapException"]):
@@ -49,15 +65,32 @@ class CapExceptionQuerySet(models.QuerySet["CapException"]):
         )
 
     def in_force(self, *, on: datetime.date) -> CapExceptionQuerySet:
-        return self.filter(status=ExceptionStatus.APPROVED, starts_on__lte=on, expires_on__gte=on)
+        """Approved and running on the day: started, not past its expiry or early end."""
+        return self.filter(covers_day(on), status=ExceptionStatus.APPROVED)
 
     def covering(
-        self, *, local_authority: LocalAuthority, job_type: str, agency: Agency, on: datetime.date
+        self,
+        *,
+        local_authority: LocalAuthority,
+        agency: Agency,
+        job_type: str,
+        engagement_type: str,
+        rate: Decimal,
+        on: datetime.date,
     ) -> CapExceptionQuerySet:
-        """Approved, unexpired exceptions that cover an engagement (used by the breach form)."""
-        return self.in_force(on=on).filter(
-            local_authority=local_authority, job_type=job_type, agency=agency
-        )
+        """Exceptions that cover an engagement paid `rate` on a day: the same LA, agency, job and
+        engagement type, the rate at or below the approved rate, the day inside the approved
+        period, whatever the exception's state today. The one statement of cover (the breach
+        form asks it)."""
+        return self.filter(
+            covers_day(on),
+            status__in=APPROVED_STATES,
+            local_authority=local_authority,
+            agency=agency,
+            job_type=job_type,
+            engagement_type=engagement_type,
+            rate__gte=rate,
+        ).order_by("-starts_on", "-pk")
 
 
 class CapException(models.Model):
@@ -87,6 +120,8 @@ class CapException(models.Model):
         "Cap in force on the start date (£)", max_digits=6, decimal_places=2
     )
     reason = models.TextField("Why the rate is needed")
+    # A request whose whole period has already ended is accepted only with this, shown on it.
+    recorded_late_reason = models.TextField("Why it is recorded after the fact", blank=True)
     starts_on = models.DateField()
     expires_on = models.DateField()
     exit_plan = models.TextField(help_text="How the engagement will come back within the cap")
@@ -114,6 +149,8 @@ class CapException(models.Model):
     refused_at = models.DateTimeField(null=True, blank=True)
     refusal_reason = models.TextField(blank=True)
     reported_to_region_at = models.DateTimeField(null=True, blank=True)
+    # The last day an exception ended early covers; while it is still ahead the exception stays
+    # approved, and the expiry command marks it ended early the day after.
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     expiry_reminder_sent_on = models.DateField(null=True, blank=True)
@@ -132,6 +169,17 @@ class CapException(models.Model):
             models.CheckConstraint(
                 condition=Q(rate__gt=F("cap_rate")), name="cap_exception_rate_above_cap"
             ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("starts_on"), ended_on__lte=F("expires_on")),
+                name="cap_exception_ends_early_inside_its_period",
+            ),
+            models.UniqueConstraint(
+                fields=["renewal_of"],
+                condition=Q(status__in=LIVE_RENEWAL_STATES),
+                name="cap_exception_one_live_renewal",
+                violation_error_message="This exception already has a renewal",
+            ),
         ]
         indexes = [models.Index(fields=["status", "expires_on"])]
 
@@ -144,6 +192,11 @@ class CapException(models.Model):
     @property
     def excess(self) -> Decimal:
         return self.rate - self.cap_rate
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day the approved period covers: the early end, or the expiry."""
+        return self.ended_on or self.expires_on
 
     @property
     def awaiting_second_approval(self) -> bool:
@@ -159,6 +212,7 @@ class EventKind(models.TextChoices):
     EXPIRED = "expired", "Expired"
     REMINDED = "reminded", "Expiry reminder sent"
     RENEWAL_REQUESTED = "renewal_requested", "Renewal requested"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class CapExceptionEvent(models.Model):

@@ -15,7 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cap_exceptions.models import CapException, CapExceptionEvent, EventKind, ExceptionStatus
+from cap_exceptions.models import (
+    LIVE_RENEWAL_STATES,
+    CapException,
+    CapExceptionEvent,
+    EventKind,
+    ExceptionStatus,
+)
 from cap_exceptions.notifications import notify
 from cap_exceptions.permissions import (
     can_decide,
@@ -59,6 +65,7 @@ class Request:
     starts_on: datetime.date
     expires_on: datetime.date
     exit_plan: str
+    recorded_late_reason: str = ""
 
 
 def cap_in_force(
@@ -83,6 +90,49 @@ def cap_in_force(
     return version, cap
 
 
+def latest_expiry(version: MOUVersion, starts_on: datetime.date) -> datetime.date:
+    """The last expiry date the MOU version allows for an exception starting on a day."""
+    return add_months(starts_on, version.exception_max_months)
+
+
+def renewal_start(current: CapException) -> datetime.date:
+    """A renewal runs on from the day after the current exception expires."""
+    return current.expires_on + datetime.timedelta(days=1)
+
+
+def renewal_refusal(current: CapException) -> str | None:
+    """Why `current` cannot be renewed now, or None. Only an approved exception that is not
+    ending early can be, and only once at a time: one renewal requested or approved."""
+    if current.status != ExceptionStatus.APPROVED:
+        return (
+            f"{current.reference} is {current.get_status_display().lower()}: only an approved "
+            "exception can be renewed. Ask for a new exception instead"
+        )
+    if current.ended_on is not None:
+        return (
+            f"{current.reference} ends early on {current.ended_on:%-d %B %Y}: it cannot be renewed"
+        )
+    live = current.renewals.filter(status__in=LIVE_RENEWAL_STATES).first()
+    if live is not None:
+        return f"{live.reference} already renews {current.reference}"
+    return None
+
+
+def _check_renewal(request: Request, current: CapException) -> None:
+    refusal = renewal_refusal(current)
+    if refusal:
+        raise ValidationError(refusal)
+    if request.local_authority.pk != current.local_authority_id:
+        raise PermissionDenied
+    if request.starts_on != renewal_start(current):
+        raise ValidationError(
+            {
+                "starts_on": f"A renewal starts the day after {current.reference} expires: "
+                f"{renewal_start(current):%-d %B %Y}"
+            }
+        )
+
+
 @transaction.atomic
 def exception_request(
     *, request: Request, actor: User, renewal_of: CapException | None = None
@@ -90,6 +140,9 @@ def exception_request(
     la = request.local_authority
     if not can_request(actor, la):
         raise PermissionDenied
+    if renewal_of is not None:
+        renewal_of = _locked(renewal_of)  # two renewals asked for at once
+        _check_renewal(request, renewal_of)
     version, cap = cap_in_force(la, request.job_type, request.engagement_type, request.starts_on)
     errors: dict[str, str] = {}
     if request.rate <= cap.max_hourly_rate:
@@ -98,10 +151,15 @@ def exception_request(
         )
     if request.expires_on <= request.starts_on:
         errors["expires_on"] = "The expiry date must be after the start date"
-    elif request.expires_on > add_months(request.starts_on, version.exception_max_months):
+    elif request.expires_on > latest_expiry(version, request.starts_on):
         errors["expires_on"] = (
             f"An exception can last at most {version.exception_max_months} months: expire it by "
-            f"{add_months(request.starts_on, version.exception_max_months):%-d %B %Y}"
+            f"{latest_expiry(version, request.starts_on):%-d %B %Y}"
+        )
+    elif request.expires_on < timezone.localdate() and not request.recorded_late_reason.strip():
+        errors["recorded_late_reason"] = (
+            f"The whole period ended on {request.expires_on:%-d %B %Y}: enter why it is being "
+            "recorded after the fact"
         )
     if errors:
         raise ValidationError(errors)
@@ -117,6 +175,9 @@ def exception_request(
         rate=request.rate,
         cap_rate=cap.max_hourly_rate,
         reason=request.reason,
+        recorded_late_reason=request.recorded_late_reason.strip()
+        if request.expires_on < timezone.localdate()
+        else "",
         starts_on=request.starts_on,
         expires_on=request.expires_on,
         exit_plan=request.exit_plan,
@@ -130,7 +191,7 @@ def exception_request(
         exception,
         EventKind.RENEWAL_REQUESTED if renewal_of else EventKind.REQUESTED,
         actor,
-        f"Renews {renewal_of.reference}" if renewal_of else "",
+        f"Renews {renewal_of.reference}" if renewal_of else exception.recorded_late_reason,
     )
     _after_commit("requested", exception)
     return exception
@@ -168,6 +229,12 @@ def exception_approve(*, exception: CapException, actor: User, note: str = "") -
     approval reports the exception to the region (its leads are emailed; it is on their register)."""
     exception = _locked(exception)  # two people deciding at once
     _explain_decider(actor, exception)
+    if exception.expires_on < timezone.localdate() and not exception.recorded_late_reason:
+        raise ValidationError(
+            f"The period asked for ended on {exception.expires_on:%-d %B %Y}, so it can no longer "
+            "be approved. Refuse it; the local authority can record it after the fact with a new "
+            "request that says why"
+        )
     now = timezone.now()
     if exception.dcs_approved_at is None:
         exception.dcs_approved_by, exception.dcs_approved_at = actor, now
@@ -205,61 +272,101 @@ def exception_refuse(*, exception: CapException, actor: User, reason: str) -> Ca
 
 
 @transaction.atomic
+def exception_withdraw(*, exception: CapException, actor: User) -> CapException:
+    """The LA's people take back a request nobody has finished deciding (a renewal among them);
+    whoever was asked to decide is told."""
+    exception = _locked(exception)
+    if not can_request(actor, exception.local_authority):
+        raise PermissionDenied
+    if exception.status != ExceptionStatus.REQUESTED:
+        raise ValidationError(
+            f"{exception.reference} is already {exception.get_status_display().lower()}: only a "
+            "request still waiting for a decision can be withdrawn"
+        )
+    exception.status = ExceptionStatus.WITHDRAWN
+    exception.save(update_fields=["status"])
+    _event(exception, EventKind.WITHDRAWN, actor)
+    _after_commit("withdrawn", exception)
+    return exception
+
+
+@transaction.atomic
 def exception_end_early(
     *, exception: CapException, actor: User, ended_on: datetime.date, reason: str
 ) -> CapException:
+    """The engagement ends before the expiry date. `ended_on` is the last day covered: a day
+    already past ends the exception now; a day ahead leaves it approved until then, and the
+    expiry command marks it ended early the day after. The LA, its DCS and the region's leads
+    are told now."""
     exception = _locked(exception)
     if not can_request(actor, exception.local_authority):
         raise PermissionDenied
     if exception.status != ExceptionStatus.APPROVED:
         raise ValidationError("Only an approved exception can be ended early")
+    if exception.ended_on is not None:
+        raise ValidationError(
+            f"{exception.reference} already ends early, on {exception.ended_on:%-d %B %Y}"
+        )
     errors = {}
-    if ended_on < exception.starts_on or ended_on > exception.expires_on:
-        errors["ended_on"] = "The end date must be between the start date and the expiry date"
+    if ended_on < exception.starts_on or ended_on >= exception.expires_on:
+        errors["ended_on"] = (
+            f"The end date must be on or after the start date, {exception.starts_on:%-d %B %Y}, "
+            f"and before the expiry date, {exception.expires_on:%-d %B %Y}"
+        )
     if not reason.strip():
         errors["reason"] = "Enter why the exception ended early"
     if errors:
         raise ValidationError(errors)
-    exception.status, exception.ended_on, exception.end_reason = (
-        ExceptionStatus.ENDED_EARLY,
-        ended_on,
-        reason.strip(),
-    )
+    exception.ended_on, exception.end_reason = ended_on, reason.strip()
+    if ended_on < timezone.localdate():
+        exception.status = ExceptionStatus.ENDED_EARLY
     exception.save()
-    _event(exception, EventKind.ENDED_EARLY, actor, reason.strip())
+    _event(
+        exception, EventKind.ENDED_EARLY, actor, f"Ends on {ended_on:%-d %B %Y}: {reason.strip()}"
+    )
+    _after_commit("ended_early", exception)
     return exception
 
 
 @dataclass
 class ExpiryRun:
     expired: list[str]
+    ended: list[str]
     reminded: list[str]
 
 
+def _close(exception: CapException, to: str, note: str) -> bool:
+    """Move an approved exception to `to` unless another run already has (a conditional
+    update), recording the event. Whether this run made the change."""
+    with transaction.atomic():
+        changed = CapException.objects.filter(
+            pk=exception.pk, status=ExceptionStatus.APPROVED
+        ).update(status=to)
+        if changed and to == ExceptionStatus.EXPIRED:
+            _event(exception, EventKind.EXPIRED, None, note)
+            _after_commit("expired", exception)
+        return bool(changed)
+
+
 def exceptions_expire(*, as_of: datetime.date, dry_run: bool = False) -> ExpiryRun:
-    """Mark approved exceptions past their expiry as expired, and remind the LA 20 working days
-    before expiry. Safe to run twice, or twice at once: each change is a conditional update, so
-    only one run makes it. Used by `manage.py expire_cap_exceptions`."""
-    run = ExpiryRun([], [])
-    due = CapException.objects.filter(status=ExceptionStatus.APPROVED, expires_on__lt=as_of)
-    for exception in due:
-        if dry_run:
+    """Mark approved exceptions past their expiry as expired (telling the LA, its DCS and the
+    region's leads), those past an early end as ended early (they were told when it was
+    recorded), and remind the LA 20 working days before expiry. Safe to run twice, or twice at
+    once: each change is a conditional update, so only one run makes it. Used by
+    `manage.py expire_cap_exceptions`."""
+    run = ExpiryRun([], [], [])
+    approved = CapException.objects.filter(status=ExceptionStatus.APPROVED)
+    for exception in approved.filter(ended_on__isnull=True, expires_on__lt=as_of):
+        if dry_run or _close(
+            exception, ExceptionStatus.EXPIRED, f"Expired on {exception.expires_on:%-d %B %Y}"
+        ):
             run.expired.append(exception.reference)
-            continue
-        with transaction.atomic():
-            if CapException.objects.filter(pk=exception.pk, status=ExceptionStatus.APPROVED).update(
-                status=ExceptionStatus.EXPIRED
-            ):
-                _event(
-                    exception,
-                    EventKind.EXPIRED,
-                    None,
-                    f"Expired on {exception.expires_on:%-d %B %Y}",
-                )
-                run.expired.append(exception.reference)
+    for exception in approved.filter(ended_on__lt=as_of):
+        if dry_run or _close(exception, ExceptionStatus.ENDED_EARLY, ""):
+            run.ended.append(exception.reference)
     horizon = add_working_days(as_of, REMINDER_WORKING_DAYS)
-    soon = CapException.objects.filter(
-        status=ExceptionStatus.APPROVED,
+    soon = approved.filter(
+        ended_on__isnull=True,
         expires_on__gte=as_of,
         expires_on__lte=horizon,
         expiry_reminder_sent_on__isnull=True,

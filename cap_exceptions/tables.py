@@ -1,4 +1,7 @@
 import django_tables2 as tables
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from cap_exceptions.models import CapException
@@ -10,6 +13,7 @@ TAG_COLOURS = {
     "refused": "red",
     "expired": "grey",
     "ended_early": "grey",
+    "withdrawn": "grey",
 }
 
 
@@ -24,6 +28,23 @@ def status_tag(exception: CapException) -> str:
     )
 
 
+class EndsColumn(DateColumn):
+    """The expiry; for an exception ended early, the early end first ("Ended early", or "Ends
+    early" while the day is still ahead) and the expiry it had below."""
+
+    def render(self, value, record: CapException) -> str:
+        expires = super().render(value)
+        if record.ended_on is None:
+            return expires
+        tense = "Ended" if record.ended_on < timezone.localdate() else "Ends"
+        return format_html(
+            '{} early {}<br><span class="govuk-hint">Expiry {}</span>',
+            tense,
+            dateformat.format(record.ended_on, self.date_format),
+            expires,
+        )
+
+
 class CapExceptionTable(tables.Table):
     reference = tables.Column(linkify=True, attrs={"a": {"class": "govuk-link"}})
     local_authority = tables.Column(
@@ -32,7 +53,8 @@ class CapExceptionTable(tables.Table):
     job_type = tables.Column(verbose_name="Job type")
     agency = tables.Column(order_by="agency__name")
     rate = tables.Column(verbose_name="Rate (over cap)", empty_values=())
-    expires_on = DateColumn(verbose_name="Expires")
+    starts_on = DateColumn(verbose_name="Starts")
+    expires_on = EndsColumn(verbose_name="Ends")
     status = tables.Column(verbose_name="State")
 
     class Meta:
@@ -43,10 +65,26 @@ class CapExceptionTable(tables.Table):
             "job_type",
             "agency",
             "rate",
+            "starts_on",
             "expires_on",
             "status",
         ]
         empty_text = "No cap exceptions match."
+
+    def render_agency(self, record: CapException) -> str:
+        if record.msp is None:
+            return record.agency.name
+        return format_html(
+            '{}<br><span class="govuk-hint">through {}</span>', record.agency.name, record.msp.name
+        )
+
+    def order_expires_on(
+        self, queryset: QuerySet[CapException], is_descending: bool
+    ) -> tuple[QuerySet[CapException], bool]:
+        """By the last day covered, as the column shows it: the early end, or the expiry."""
+        last_day = Coalesce("ended_on", "expires_on")
+        ties = CapException._meta.ordering
+        return queryset.order_by(last_day.desc() if is_descending else last_day.asc(), *ties), True
 
     def render_rate(self, record: CapException) -> str:
         return f"£{record.rate} (+£{record.excess})"

@@ -10,5 +10,6 @@ urlpatterns = [
     path("cap-exceptions/<int:pk>/", views.detail, name="detail"),
     path("cap-exceptions/<int:pk>/decide/", views.decide, name="decide"),
     path("cap-exceptions/<int:pk>/end/", views.end_early, name="end_early"),
+    path("cap-exceptions/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("cap-exceptions/<int:renew_pk>/renew/", views.request_new, name="renew"),
 ]

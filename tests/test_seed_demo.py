@@ -85,8 +85,13 @@ def test_seed_demo_adds_cap_exceptions_in_london_without_emailing_anyone(setting
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
     statuses = list(CapException.objects.values_list("status", flat=True))
-    assert len(statuses) == 5
+    assert len(statuses) == 6
     assert {"approved", "refused", "requested"} <= set(statuses)
+    renewal = CapException.objects.get(renewal_of__isnull=False)
+    assert (renewal.status, renewal.starts_on) == (
+        "requested",
+        renewal.renewal_of.expires_on + datetime.timedelta(days=1),
+    )
     assert set(CapException.objects.values_list("local_authority__region__code", flat=True)) == {
         "LDN"
     }
@@ -222,7 +227,7 @@ def test_seed_demo_dates_cap_exceptions_on_their_own_days(settings):
         assert requested < exception.starts_on
         assert requested < timezone.localdate()
         events = list(exception.events.all())
-        assert events[0].kind == "requested"
+        assert events[0].kind == ("renewal_requested" if exception.renewal_of_id else "requested")
         assert events[0].created_at == exception.requested_at
         decided = exception.reported_to_region_at or exception.refused_at
         if decided is not None:

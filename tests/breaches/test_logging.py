@@ -277,49 +277,6 @@ def test_the_page_explains_bad_input_and_keeps_what_was_typed(client, london_mou
     assert not Breach.objects.exists()
 
 
-def test_a_covering_cap_exception_is_flagged_before_submission(
-    client, london_mou, la_workforce_lead, dcs, regional_lead
-):
-    from cap_exceptions import services as exception_services
-
-    agency = AgencyFactory()
-    exception = exception_services.exception_request(
-        request=exception_services.Request(
-            local_authority=local_authority("202"),
-            job_type="social_worker",
-            engagement_type="paye",
-            agency=agency,
-            msp=None,
-            engagement_reference="BK-1",
-            rate=Decimal("44.50"),
-            reason="r",
-            starts_on=D(2026, 1, 5),
-            expires_on=D(2026, 6, 5),
-            exit_plan="p",
-        ),
-        actor=la_workforce_lead,
-    )
-    exception_services.exception_approve(exception=exception, actor=dcs)
-    client.force_login(regional_lead)
-    data = {
-        "occurred_on_day": "2",
-        "occurred_on_month": "3",
-        "occurred_on_year": "2026",
-        "breach_type": "rate_above_cap",
-        "rule": london_mou.rules.get(kind="notice_weeks").pk,
-        "local_authority": local_authority("202").pk,
-        "agency": agency.company_number,
-        "description": "Paid above cap",
-        "rate_paid": "44.50",
-        "job_type": "social_worker",
-        "engagement_type": "paye",
-    }
-    response = client.post(reverse("breaches:log"), data)
-    assert f"{exception.reference} is an approved exception" in response.content.decode()
-    assert not Breach.objects.exists()
-    assert client.post(reverse("breaches:log"), data | {"log_anyway": "on"}).status_code == 302
-
-
 def test_comments_go_on_the_timeline(client, against_camden, dcs):
     client.force_login(dcs)
     client.post(

@@ -235,19 +235,28 @@ def test_a_stale_form_is_refused_and_nothing_is_applied_twice(breach, regional_l
     assert breach.events.filter(kind=EventKind.ACCEPTED).count() == 1
 
 
+def _escalate(time_machine, as_of: str, **kwargs) -> None:
+    """Run the nightly command as of a day, on that day (a run may not act as of a later day)."""
+    time_machine.move_to(
+        datetime.datetime.combine(
+            datetime.date.fromisoformat(as_of), datetime.time(2), timezone.get_current_timezone()
+        ),
+        tick=False,
+    )
+    call_command("escalate_overdue_breaches", "--as-of", as_of, **kwargs)
+
+
 def test_the_command_escalates_once_reminds_once_and_replays_as_of_a_date(
-    breach, regional_lead, django_capture_on_commit_callbacks
+    breach, regional_lead, django_capture_on_commit_callbacks, time_machine
 ):
     breach = _act(breach, "accept", regional_lead, today=D(2027, 1, 4))  # level 1 due 18 January
     out = StringIO()
-    call_command("escalate_overdue_breaches", "--as-of", "2027-01-12", stdout=out)  # 6 of 10 days
+    _escalate(time_machine, "2027-01-12", stdout=out)  # 6 of 10 days
     assert "0 escalated, 0 flagged, 0 reminded" in out.getvalue()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command(
-            "escalate_overdue_breaches", "--as-of", "2027-01-14", stdout=(out := StringIO())
-        )  # 8 of 10
-        call_command("escalate_overdue_breaches", "--as-of", "2027-01-14", stdout=StringIO())
+        _escalate(time_machine, "2027-01-14", stdout=(out := StringIO()))  # 8 of 10
+        _escalate(time_machine, "2027-01-14", stdout=StringIO())
     assert f"Did remind about {breach.reference}" in out.getvalue()
     assert breach.events.filter(kind=EventKind.REMINDER).count() == 1
     assert len(mail.outbox) == 1
@@ -260,14 +269,16 @@ def test_the_command_escalates_once_reminds_once_and_replays_as_of_a_date(
     )
     assert f"Would escalate {breach.reference}" in out.getvalue()
     assert Breach.objects.get(pk=breach.pk).level.order == 1
-    call_command("escalate_overdue_breaches", "--as-of", "2027-01-19", stdout=StringIO())
-    call_command("escalate_overdue_breaches", "--as-of", "2027-01-19", stdout=StringIO())
+    _escalate(time_machine, "2027-01-19", stdout=StringIO())
+    _escalate(time_machine, "2027-01-19", stdout=StringIO())
     breach.refresh_from_db()
     assert breach.level.order == 2  # once, not twice
     assert breach.due_on == add_working_days(D(2027, 1, 19), 10)
 
 
-def test_a_missed_reply_escalates_and_puts_it_back_under_review(breach, regional_lead):
+def test_a_missed_reply_escalates_and_puts_it_back_under_review(
+    breach, regional_lead, time_machine
+):
     breach = _act(breach, "accept", regional_lead, today=D(2027, 1, 4))
     breach = _act(
         breach,
@@ -277,29 +288,26 @@ def test_a_missed_reply_escalates_and_puts_it_back_under_review(breach, regional
         today=D(2027, 1, 5),
         reply_due_on=D(2027, 1, 8),
     )
-    call_command("escalate_overdue_breaches", "--as-of", "2027-01-11", stdout=StringIO())
+    _escalate(time_machine, "2027-01-11", stdout=StringIO())
     breach.refresh_from_db()
     assert (breach.state, breach.level.order) == (S.UNDER_REVIEW, 2)
     assert breach.events.filter(kind=EventKind.REPLY_MISSED).exists()
 
 
-def test_at_the_top_an_overdue_breach_is_flagged_not_escalated(breach, regional_lead):
+def test_at_the_top_an_overdue_breach_is_flagged_not_escalated(breach, regional_lead, time_machine):
     breach = _act(breach, "accept", regional_lead, today=D(2027, 1, 4))
     for _ in range(3):
         breach = _act(breach, "escalate", regional_lead, today=D(2027, 1, 4))
-    call_command("escalate_overdue_breaches", "--as-of", "2027-03-01", stdout=StringIO())
-    call_command("escalate_overdue_breaches", "--as-of", "2027-03-02", stdout=StringIO())
+    _escalate(time_machine, "2027-03-01", stdout=StringIO())
+    _escalate(time_machine, "2027-03-02", stdout=StringIO())
     breach.refresh_from_db()
     assert (breach.level.order, breach.overdue_at_top) == (4, True)
     assert breach.events.filter(kind=EventKind.OVERDUE_AT_TOP).count() == 1
 
 
-def test_an_untriaged_breach_is_reminded_never_escalated(breach):
-    call_command(
-        "escalate_overdue_breaches",
-        "--as-of",
-        (breach.due_on + datetime.timedelta(days=3)).isoformat(),
-        stdout=StringIO(),
+def test_an_untriaged_breach_is_reminded_never_escalated(breach, time_machine):
+    _escalate(
+        time_machine, (breach.due_on + datetime.timedelta(days=3)).isoformat(), stdout=StringIO()
     )
     breach.refresh_from_db()
     assert (breach.state, breach.level) == (S.REPORTED, None)

@@ -175,6 +175,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "cap_exceptions:detail": lambda ctx: {"pk": ctx.exception.pk},
     "cap_exceptions:decide": lambda ctx: {"pk": ctx.exception.pk},
     "cap_exceptions:end_early": lambda ctx: {"pk": ctx.exception.pk},
+    "cap_exceptions:withdraw": lambda ctx: {"pk": ctx.exception.pk},
     "cap_exceptions:renew": lambda ctx: {"renew_pk": ctx.exception.pk},
     "breaches:detail": lambda ctx: {"reference": ctx.breach.reference},
     "breaches:comment": lambda ctx: {"reference": ctx.breach.reference},

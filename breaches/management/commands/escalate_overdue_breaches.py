@@ -15,7 +15,7 @@ class Command(BaseCommand):
         add_schedule_arguments(parser)
 
     def handle(self, *args, as_of: str | None, dry_run: bool, **options) -> None:
-        day = as_of_date(as_of)
+        day = as_of_date(as_of, dry_run=dry_run)
         run = escalate_overdue(as_of=day, dry_run=dry_run)
         verb = "Would" if dry_run else "Did"
         for reference in run.escalated:
@@ -24,6 +24,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} flag {reference} as overdue at the top level")
         for reference in run.reminded:
             self.stdout.write(f"{verb} remind about {reference}")
-        self.stdout.write(
-            f"{len(run.escalated)} escalated, {len(run.flagged)} flagged, {len(run.reminded)} reminded (as of {day:%Y-%m-%d})"
+        counts = (
+            f"Would escalate {len(run.escalated)}, would flag {len(run.flagged)}, "
+            f"would remind about {len(run.reminded)}"
+            if dry_run
+            else f"{len(run.escalated)} escalated, {len(run.flagged)} flagged, "
+            f"{len(run.reminded)} reminded"
         )
+        self.stdout.write(f"{counts} (as of {day:%Y-%m-%d})")
