@@ -1,12 +1,13 @@
-import datetime
-
 import django_filters
 from django.utils import timezone
 
-from cap_exceptions.models import CapException, ExceptionStatus
+from cap_exceptions.models import (
+    EXPIRY_NOTICE_WORKING_DAYS,
+    CapException,
+    ExceptionStatus,
+    expiring_soon,
+)
 from mou.models import JobType
-
-EXPIRING_DAYS = 30
 
 
 class CapExceptionFilter(django_filters.FilterSet):
@@ -23,7 +24,7 @@ class CapExceptionFilter(django_filters.FilterSet):
         choices=ExceptionStatus.choices, label="State", empty_label="Any state"
     )
     expiring = django_filters.ChoiceFilter(
-        choices=[("soon", f"Approved, expiring within {EXPIRING_DAYS} days")],
+        choices=[("soon", f"Approved, expiring within {EXPIRY_NOTICE_WORKING_DAYS} working days")],
         label="Expiry",
         empty_label="Any expiry date",
         method="filter_expiring",
@@ -38,9 +39,4 @@ class CapExceptionFilter(django_filters.FilterSet):
         self.filters["local_authority"].queryset = local_authorities
 
     def filter_expiring(self, queryset, name, value):
-        today = timezone.localdate()
-        return queryset.filter(
-            status=ExceptionStatus.APPROVED,
-            expires_on__gte=today,
-            expires_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
-        )
+        return queryset.filter(expiring_soon(timezone.localdate()))

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.working_days import add_working_days
 from mou.models import EngagementType, JobType
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ class ExceptionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# How far ahead an expiry is "soon": the LA's reminder, the home page's list and the register's
+# filter all ask this.
+EXPIRY_NOTICE_WORKING_DAYS = 20
+
 # States that were approved: the approved period still tells whether a breach on a date was
 # covered, whatever the exception's state today.
 APPROVED_STATES = (ExceptionStatus.APPROVED, ExceptionStatus.EXPIRED, ExceptionStatus.ENDED_EARLY)
@@ -46,6 +51,16 @@ def covers_day(on: datetime.date) -> Q:
     """The approved period includes the day: from the start to the early end, or the expiry."""
     return Q(starts_on__lte=on) & (
         Q(ended_on__isnull=True, expires_on__gte=on) | Q(ended_on__gte=on)
+    )
+
+
+def expiring_soon(today: datetime.date) -> Q:
+    """Approved, not ending early, and expiring within EXPIRY_NOTICE_WORKING_DAYS of `today`."""
+    return Q(
+        status=ExceptionStatus.APPROVED,
+        ended_on__isnull=True,
+        expires_on__gte=today,
+        expires_on__lte=add_working_days(today, EXPIRY_NOTICE_WORKING_DAYS),
     )
 
 

@@ -8,6 +8,7 @@ region's leads (regional leads and admins) see the whole register. Out of scope 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -60,4 +61,23 @@ def can_decide(user: User, exception: CapException) -> bool:
         return is_first_decider(user, exception)
     return user.pk != exception.dcs_approved_by_id and access_for(user).can(
         Capability.SECOND_APPROVE_CAP_EXCEPTIONS, region_id=exception.local_authority.region_id
+    )
+
+
+def awaiting_decision_by(user: User) -> Q:
+    """The requests waiting for this person's decision: as the DCS, the first decision on their
+    LA's requests; as a second approver, those the DCS approved, in their regions. Never their
+    own request, nor a second approval of their own first one (`can_decide`, as a condition)."""
+    access = access_for(user)
+    first = Q(
+        dcs_approved_at__isnull=True,
+        local_authority_id__in=sorted(access.local_authority_ids(Capability.DECIDE_CAP_EXCEPTIONS)),
+    )
+    second = Q(dcs_approved_at__isnull=False) & access.filter(
+        Capability.SECOND_APPROVE_CAP_EXCEPTIONS, region="local_authority__region_id"
+    )
+    return (
+        Q(status=ExceptionStatus.REQUESTED)
+        & (first | (second & ~Q(dcs_approved_by=user)))
+        & ~Q(requested_by=user)
     )

@@ -21,6 +21,7 @@ from cap_exceptions.models import (
     CapExceptionEvent,
     EventKind,
     ExceptionStatus,
+    expiring_soon,
 )
 from cap_exceptions.notifications import notify
 from cap_exceptions.permissions import (
@@ -29,11 +30,8 @@ from cap_exceptions.permissions import (
     is_first_decider,
     needs_second_approval,
 )
-from kernel.working_days import add_working_days
 from mou.models import LocalAuthority, MOUVersion, PriceCap
 from msp.models import MSP, Agency
-
-REMINDER_WORKING_DAYS = 20
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -364,13 +362,7 @@ def exceptions_expire(*, as_of: datetime.date, dry_run: bool = False) -> ExpiryR
     for exception in approved.filter(ended_on__lt=as_of):
         if dry_run or _close(exception, ExceptionStatus.ENDED_EARLY, ""):
             run.ended.append(exception.reference)
-    horizon = add_working_days(as_of, REMINDER_WORKING_DAYS)
-    soon = approved.filter(
-        ended_on__isnull=True,
-        expires_on__gte=as_of,
-        expires_on__lte=horizon,
-        expiry_reminder_sent_on__isnull=True,
-    )
+    soon = approved.filter(expiring_soon(as_of), expiry_reminder_sent_on__isnull=True)
     for exception in soon:
         if dry_run:
             run.reminded.append(exception.reference)

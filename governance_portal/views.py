@@ -16,6 +16,7 @@ from accounts.roles import ROLE_DESCRIPTIONS
 from accounts.scope import access_for
 from breaches.permissions import breaches_visible_to, can_log_somewhere
 from breaches.selectors import home_queues
+from cap_exceptions.selectors import home_lists
 from dashboards.figures import headline
 from dashboards.permissions import has_dashboard
 from kernel.http import AuthenticatedHttpRequest
@@ -53,6 +54,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_log": can_log_somewhere(request.user),
             "dashboard": dashboard,
             "reviews_due": reviews_due(request.user, today=timezone.localdate()),
+            "exception_lists": home_lists(request.user, today=timezone.localdate()),
         },
     )
 
