@@ -171,3 +171,64 @@ def test_the_breach_form_warns_of_a_covered_engagement_not_an_uncovered_one(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("logged")
     expect(page.get_by_text("Logged although")).to_have_count(0)
     assert Breach.objects.filter(overridden_exception__isnull=True).count() == 1
+
+
+def test_renew_withdraw_and_end_early(live_server, signed_in_page):
+    _london_caps()
+    agency = AgencyFactory(name=AGENCY)
+    camden = local_authority("202")
+    lead = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=camden)
+    dcs = person_with_role(Role.DCS, local_authority=camden)
+    today = timezone.localdate()
+    exception = services.exception_request(
+        request=services.Request(
+            local_authority=camden,
+            job_type=JobType.TEAM_MANAGER,
+            engagement_type=EngagementType.PAYE,
+            agency=agency,
+            msp=None,
+            engagement_reference="CAM-BK-4410",
+            rate=Decimal("52.80"),
+            reason="No team manager at the cap",
+            starts_on=today - datetime.timedelta(days=30),
+            expires_on=today + datetime.timedelta(days=20),
+            exit_plan="Permanent appointment",
+        ),
+        actor=lead,
+    )
+    services.exception_approve(exception=exception, actor=dcs)
+
+    page = signed_in_page(person=lead)
+    page.goto(f"{live_server.url}{exception.get_absolute_url()}")
+    expect(page.get_by_text("Team manager, PAYE")).to_be_visible()
+    page.get_by_role("button", name="Ask to renew").click()
+    renewal_start = exception.expires_on + datetime.timedelta(days=1)
+    expect(page.locator("#renewal-terms")).to_contain_text(
+        f"{renewal_start.day} {renewal_start:%B %Y}, the day after it expires"
+    )
+    expect(page.locator("#renewal-terms")).to_contain_text("Latest expiry allowed")
+    assert_accessible(page)
+    _fill_date(page, "expires_on", renewal_start + datetime.timedelta(days=60))
+    page.get_by_label("Why this rate is needed").fill("The starter is delayed")
+    page.get_by_role("button", name="Send the renewal for a decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to the DCS")
+    renewal = CapException.objects.get(renewal_of=exception)
+    page.get_by_role("button", name="Withdraw the request").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw the request").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"{renewal.reference} withdrawn"
+    )
+    expect(page.locator("p.govuk-body .govuk-tag").first).to_have_text("Withdrawn")
+
+    page.goto(f"{live_server.url}{exception.get_absolute_url()}")
+    expect(page.locator("#renewals")).to_contain_text("Withdrawn")
+    page.get_by_role("link", name="End early").click()
+    assert_accessible(page)
+    _fill_date(page, "ended_on", today + datetime.timedelta(days=5))
+    page.get_by_label("Why it ended early").fill("Permanent starter in post")
+    page.get_by_role("button", name="End exception").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("ends early")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Ends early: its last day is")
+    expect(page.get_by_role("button", name="Ask to renew")).to_have_count(0)
+    assert_accessible(page)
