@@ -3,9 +3,11 @@ from django.utils import timezone
 
 from cap_exceptions.models import (
     EXPIRY_NOTICE_WORKING_DAYS,
+    REPORTED_RECENTLY_DAYS,
     CapException,
     ExceptionStatus,
     expiring_soon,
+    reported_recently,
 )
 from mou.models import JobType
 
@@ -29,10 +31,16 @@ class CapExceptionFilter(django_filters.FilterSet):
         empty_label="Any expiry date",
         method="filter_expiring",
     )
+    reported = django_filters.ChoiceFilter(
+        choices=[("recent", f"In the last {REPORTED_RECENTLY_DAYS} days")],
+        label="Reported to the region",
+        empty_label="Any time, or not yet",
+        method="filter_reported",
+    )
 
     class Meta:
         model = CapException
-        fields = ["local_authority", "job_type", "status", "expiring"]
+        fields = ["local_authority", "job_type", "status", "expiring", "reported"]
 
     def __init__(self, *args, local_authorities, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -40,3 +48,6 @@ class CapExceptionFilter(django_filters.FilterSet):
 
     def filter_expiring(self, queryset, name, value):
         return queryset.filter(expiring_soon(timezone.localdate()))
+
+    def filter_reported(self, queryset, name, value):
+        return queryset.filter(reported_recently(timezone.localdate()))

@@ -38,6 +38,8 @@ class ExceptionStatus(models.TextChoices):
 # How far ahead an expiry is "soon": the LA's reminder, the home page's list and the register's
 # filter all ask this.
 EXPIRY_NOTICE_WORKING_DAYS = 20
+# How far back a report to the region is "recent".
+REPORTED_RECENTLY_DAYS = 30
 
 # States that were approved: the approved period still tells whether a breach on a date was
 # covered, whatever the exception's state today.
@@ -61,6 +63,17 @@ def expiring_soon(today: datetime.date) -> Q:
         ended_on__isnull=True,
         expires_on__gte=today,
         expires_on__lte=add_working_days(today, EXPIRY_NOTICE_WORKING_DAYS),
+    )
+
+
+def reported_recently(today: datetime.date) -> Q:
+    """Reported to the region in the last REPORTED_RECENTLY_DAYS days: from the start of that
+    day in London (a regional lead's home and the register's filter ask this)."""
+    since = today - datetime.timedelta(days=REPORTED_RECENTLY_DAYS)
+    return Q(
+        reported_to_region_at__gte=timezone.make_aware(
+            datetime.datetime.combine(since, datetime.time.min)
+        )
     )
 
 

@@ -15,25 +15,30 @@ from accounts.roles import Capability
 from accounts.scope import access_for
 from cap_exceptions.models import (
     EXPIRY_NOTICE_WORKING_DAYS,
+    REPORTED_RECENTLY_DAYS,
     CapException,
     ExceptionStatus,
     expiring_soon,
+    reported_recently,
 )
 from cap_exceptions.permissions import awaiting_decision_by
 
-LIMIT = 10
-RECENT_DAYS = 30  # "reported recently" on a regional lead's home
+LIMIT = 10  # rows a home list shows; its "see all" link opens the register for the rest
 
 
 @dataclass
 class ExceptionList:
+    """One list on the home page: a title (its heading), up to LIMIT exceptions, the date each
+    row shows and the register filtered to what the list is part of."""
+
+    key: str  # "decisions", "reported" or "expiring": the section's ids
     title: str
     exceptions: list[CapException]
     date_label: str  # the date each row shows: "Requested", "Reported", "Expires"
     date_field: str
-    see_all: str = ""  # the register, filtered to what the list is a part of
-    see_all_label: str = ""
-    rows: list[tuple[CapException, datetime.date]] = field(default_factory=list)
+    see_all: str  # the register, filtered to what the list is a part of
+    see_all_label: str
+    rows: list[tuple[CapException, datetime.date]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         for exception in self.exceptions:
@@ -56,29 +61,33 @@ def home_lists(user: User, *, today: datetime.date) -> list[ExceptionList]:
     visible = CapException.objects.visible_to(user).select_related("local_authority", "agency")
     lists = [
         ExceptionList(
-            "Waiting for your decision",
-            list(visible.filter(awaiting_decision_by(user)).order_by("requested_at", "pk")[:LIMIT]),
-            "Requested",
-            "requested_at",
-            _register(status=ExceptionStatus.REQUESTED),
-            "All requests waiting for a decision",
+            key="decisions",
+            title="Waiting for your decision",
+            exceptions=list(
+                visible.filter(awaiting_decision_by(user)).order_by("requested_at", "pk")[:LIMIT]
+            ),
+            date_label="Requested",
+            date_field="requested_at",
+            see_all=_register(status=ExceptionStatus.REQUESTED),
+            see_all_label="All requests waiting for a decision",
         )
     ]
     leads = access.capability_scope(Capability.LEAD_REGION)
     lead_regions = sorted(leads.region_ids) if not leads.national else []
     if lead_regions:
-        since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
         lists.append(
             ExceptionList(
-                f"Reported to the region in the last {RECENT_DAYS} days",
-                list(
+                key="reported",
+                title=f"Reported to the region in the last {REPORTED_RECENTLY_DAYS} days",
+                exceptions=list(
                     visible.filter(
-                        local_authority__region_id__in=lead_regions,
-                        reported_to_region_at__gte=since,
+                        reported_recently(today), local_authority__region_id__in=lead_regions
                     ).order_by("-reported_to_region_at", "-pk")[:LIMIT]
                 ),
-                "Reported",
-                "reported_to_region_at",
+                date_label="Reported",
+                date_field="reported_to_region_at",
+                see_all=_register(reported="recent"),
+                see_all_label=f"All exceptions reported in the last {REPORTED_RECENTLY_DAYS} days",
             )
         )
     la_ids = sorted(access.local_authority_ids(Capability.ACT_FOR_LA))
@@ -86,14 +95,15 @@ def home_lists(user: User, *, today: datetime.date) -> list[ExceptionList]:
         mine = Q(local_authority__region_id__in=lead_regions) | Q(local_authority_id__in=la_ids)
         lists.append(
             ExceptionList(
-                f"Expiring within {EXPIRY_NOTICE_WORKING_DAYS} working days",
-                list(
+                key="expiring",
+                title=f"Expiring within {EXPIRY_NOTICE_WORKING_DAYS} working days",
+                exceptions=list(
                     visible.filter(mine, expiring_soon(today)).order_by("expires_on", "pk")[:LIMIT]
                 ),
-                "Expires",
-                "expires_on",
-                _register(expiring="soon"),
-                f"All exceptions expiring within {EXPIRY_NOTICE_WORKING_DAYS} working days",
+                date_label="Expires",
+                date_field="expires_on",
+                see_all=_register(expiring="soon"),
+                see_all_label=f"All exceptions expiring within {EXPIRY_NOTICE_WORKING_DAYS} working days",
             )
         )
     return [item for item in lists if item.exceptions]

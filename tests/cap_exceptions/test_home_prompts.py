@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = D(2027, 1, 4)  # a Monday
 STARTS, EXPIRES = D(2027, 1, 11), D(2027, 6, 30)
+SOON = D(2027, 1, 29)  # within 20 working days of TODAY
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +69,24 @@ def _ask(requester, la_code="202", *, starts=STARTS, expires=EXPIRES, n=1):
     )
 
 
+def _section(client, person) -> str:
+    """The home page's cap exceptions section for `person`, or "" when there is none."""
+    client.force_login(person)
+    page = client.get(reverse("home")).content.decode()
+    if 'id="home-cap-exceptions"' not in page:
+        return ""
+    start = page.index('id="home-cap-exceptions"')
+    return page[start : page.index("</section>", start)]
+
+
+def _approved_soon(requester, decider, la_code="202", *, n=1, expires=SOON):
+    """Approved today, expiring within 20 working days of TODAY."""
+    return services.exception_approve(
+        exception=_ask(requester, la_code, starts=D(2027, 1, 5), expires=expires, n=n),
+        actor=decider,
+    )
+
+
 def _titles(person) -> dict[str, list[str]]:
     return {
         item.title: [e.reference for e in item.exceptions]
@@ -87,16 +107,17 @@ def test_the_dcs_home_lists_the_requests_waiting_for_their_decision(
     assert waiting == [e.reference for e in mine]
     assert own.reference not in waiting
     assert theirs.reference not in waiting
-    client.force_login(dcs)
-    page = client.get(reverse("home")).content.decode()
-    section = page[
-        page.index('id="home-cap-exceptions"') : page.index(
-            "</section>", page.index('id="home-cap-exceptions"')
-        )
-    ]
+    section = _section(client, dcs)
+    assert (
+        '<h3 class="govuk-heading-s" id="home-exceptions-decisions-heading">Waiting for your decision</h3>'
+        in section
+    )
     for exception in mine:
-        assert exception.reference in section
-    assert "4 January 2027" in section  # the day each was requested
+        assert f'href="{exception.get_absolute_url()}">{exception.reference}</a>' in section
+    assert '<th scope="col" class="govuk-table__header">Requested</th>' in section
+    assert '<time datetime="2027-01-04">4 January 2027</time>' in section  # the day each was asked
+    assert "£52.80 (£4.50 over the cap)" in section
+    assert f'href="{reverse("cap_exceptions:register")}?status=requested"' in section
     assert own.reference not in section
     assert theirs.reference not in section
     assert _titles(newcastle_dcs)["Waiting for your decision"] == [theirs.reference]
@@ -125,12 +146,14 @@ def test_a_second_approver_sees_what_the_dcs_approved(
 
 
 def test_the_regional_lead_sees_recent_reports_and_what_expires_within_20_working_days(
-    caps, la_workforce_lead, dcs, regional_lead, north_east_lead
+    client, caps, la_workforce_lead, dcs, regional_lead, north_east_lead, newcastle_dcs
 ):
-    soon = services.exception_approve(
-        exception=_ask(la_workforce_lead, starts=D(2027, 1, 5), expires=D(2027, 2, 1)), actor=dcs
-    )
+    soon = _approved_soon(la_workforce_lead, dcs, expires=D(2027, 2, 1))
     later = services.exception_approve(exception=_ask(la_workforce_lead, n=2), actor=dcs)
+    newcastle_lead = person_with_role(
+        Role.LA_WORKFORCE_LEAD, local_authority=local_authority("391")
+    )
+    theirs = _approved_soon(newcastle_lead, newcastle_dcs, "391", n=3)
     titles = _titles(regional_lead)
     assert set(titles["Reported to the region in the last 30 days"]) == {
         soon.reference,
@@ -138,15 +161,44 @@ def test_the_regional_lead_sees_recent_reports_and_what_expires_within_20_workin
     }
     # 4 January + 20 working days is 1 February: `soon` expires then, `later` in June.
     assert titles["Expiring within 20 working days"] == [soon.reference]
-    assert _titles(north_east_lead) == {}  # another region's lead sees none of London's
+    section = _section(client, regional_lead)
+    assert '<time datetime="2027-02-01">1 February 2027</time>' in section
+    assert '<th scope="col" class="govuk-table__header">Expires</th>' in section
+    assert '<th scope="col" class="govuk-table__header">Reported</th>' in section
+    register = reverse("cap_exceptions:register")
+    assert f'href="{register}?reported=recent"' in section
+    assert f'href="{register}?expiring=soon"' in section
+    assert theirs.reference not in section
+    # Another region's lead sees their own region's, and none of London's.
+    assert _titles(north_east_lead) == {
+        "Reported to the region in the last 30 days": [theirs.reference],
+        "Expiring within 20 working days": [theirs.reference],
+    }
+    north_east = _section(client, north_east_lead)
+    assert theirs.reference in north_east
+    for exception in (soon, later):
+        assert exception.reference not in north_east
 
 
-def test_reports_older_than_30_days_are_not_recent(caps, la_workforce_lead, dcs, regional_lead):
+@pytest.mark.parametrize(
+    ("reported_at", "recent"),
+    [
+        (datetime.datetime(2026, 12, 5, 0, 0, tzinfo=LONDON), True),  # 30 days before, midnight
+        (datetime.datetime(2026, 12, 4, 23, 59, tzinfo=LONDON), False),
+        (datetime.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON), False),
+    ],
+)
+def test_reports_older_than_30_days_are_not_recent(
+    client, caps, la_workforce_lead, dcs, regional_lead, reported_at, recent
+):
     exception = services.exception_approve(exception=_ask(la_workforce_lead), actor=dcs)
-    CapException.objects.filter(pk=exception.pk).update(
-        reported_to_region_at=datetime.datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/London"))
-    )
-    assert "Reported to the region in the last 30 days" not in _titles(regional_lead)
+    CapException.objects.filter(pk=exception.pk).update(reported_to_region_at=reported_at)
+    listed = _titles(regional_lead).get("Reported to the region in the last 30 days", [])
+    assert listed == ([exception.reference] if recent else [])
+    # The register's "see all" filter draws the same line.
+    client.force_login(regional_lead)
+    page = client.get(reverse("cap_exceptions:register"), {"reported": "recent"}).content.decode()
+    assert (exception.reference in page) is recent
 
 
 def test_the_las_people_see_their_own_expiring_and_not_another_las(
@@ -176,12 +228,15 @@ def test_an_exception_ending_early_is_not_expiring(caps, la_workforce_lead, dcs)
 def test_people_with_no_part_in_an_las_exceptions_see_no_section(
     client, request, caps, la_workforce_lead, dcs, person
 ):
-    services.exception_approve(
-        exception=_ask(la_workforce_lead, starts=D(2027, 1, 5), expires=D(2027, 1, 29)), actor=dcs
-    )
-    _ask(la_workforce_lead, n=2)
+    expiring = _approved_soon(la_workforce_lead, dcs)
+    waiting = _ask(la_workforce_lead, n=2)
+    assert waiting.reference in _section(client, dcs)  # the same data shows where it should
+    assert expiring.reference in _section(client, la_workforce_lead)
     client.force_login(request.getfixturevalue(person))
-    assert 'id="home-cap-exceptions"' not in client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="home-cap-exceptions"' not in page
+    assert expiring.reference not in page
+    assert waiting.reference not in page
 
 
 def test_the_register_filter_agrees_with_the_home_list(client, caps, la_workforce_lead, dcs):
@@ -208,14 +263,23 @@ def _home_queries(client, person) -> int:
 def test_the_home_page_reads_the_lists_in_a_fixed_number_of_queries(
     client, caps, la_workforce_lead, dcs, regional_lead
 ):
+    people = (dcs, regional_lead, la_workforce_lead)
+
     def add(n):
-        exception = _ask(la_workforce_lead, starts=D(2027, 1, 5), expires=D(2027, 1, 29), n=n)
-        services.exception_approve(exception=exception, actor=dcs)
+        _approved_soon(la_workforce_lead, dcs, n=n)
         _ask(la_workforce_lead, n=100 + n)
 
     add(0)
-    few = (_home_queries(client, dcs), _home_queries(client, regional_lead))
+    row = '<tr class="govuk-table__row">'  # a header row and a row an exception, a list
+    assert [_section(client, p).count(row) for p in people] == [4, 4, 2]
+    few = [_home_queries(client, p) for p in people]
     for n in range(1, 12):
         add(n)
-    many = (_home_queries(client, dcs), _home_queries(client, regional_lead))
+    many = [_home_queries(client, p) for p in people]
     assert few == many
+    # Each list shows at most 10 of the 12, its link opening the register for the rest.
+    for person in people:
+        lists = home_lists(person, today=TODAY)
+        assert lists
+        assert all(len(item.exceptions) == 10 for item in lists)
+        assert _section(client, person).count(row) == 11 * len(lists)
