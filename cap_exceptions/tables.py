@@ -28,23 +28,6 @@ def status_tag(exception: CapException) -> str:
     )
 
 
-class EndsColumn(DateColumn):
-    """The expiry; for an exception ended early, the early end first ("Ended early", or "Ends
-    early" while the day is still ahead) and the expiry it had below."""
-
-    def render(self, value, record: CapException) -> str:
-        expires = super().render(value)
-        if record.ended_on is None:
-            return expires
-        tense = "Ended" if record.ended_on < timezone.localdate() else "Ends"
-        return format_html(
-            '{} early {}<br><span class="govuk-hint">Expiry {}</span>',
-            tense,
-            dateformat.format(record.ended_on, self.date_format),
-            expires,
-        )
-
-
 class CapExceptionTable(tables.Table):
     reference = tables.Column(linkify=True, attrs={"a": {"class": "govuk-link"}})
     local_authority = tables.Column(
@@ -54,7 +37,7 @@ class CapExceptionTable(tables.Table):
     agency = tables.Column(order_by="agency__name")
     rate = tables.Column(verbose_name="Rate (over cap)", empty_values=())
     starts_on = DateColumn(verbose_name="Starts")
-    expires_on = EndsColumn(verbose_name="Ends")
+    expires_on = DateColumn(verbose_name="Ends")
     status = tables.Column(verbose_name="State")
 
     class Meta:
@@ -83,8 +66,23 @@ class CapExceptionTable(tables.Table):
     ) -> tuple[QuerySet[CapException], bool]:
         """By the last day covered, as the column shows it: the early end, or the expiry."""
         last_day = Coalesce("ended_on", "expires_on")
-        ties = CapException._meta.ordering
-        return queryset.order_by(last_day.desc() if is_descending else last_day.asc(), *ties), True
+        first = last_day.desc() if is_descending else last_day.asc()
+        return queryset.order_by(first, "-requested_at", "-pk"), True
+
+    def render_expires_on(self, value, record: CapException) -> str:
+        """The expiry; for an exception ended early, the early end first ("Ended early", or
+        "Ends early" while the day is still ahead) and the expiry it had below."""
+        column = self.columns["expires_on"].column
+        expires = column.render(value)
+        if record.ended_on is None:
+            return expires
+        tense = "Ended" if record.ended_on < timezone.localdate() else "Ends"
+        return format_html(
+            '{} early {}<br><span class="govuk-hint">Expiry {}</span>',
+            tense,
+            dateformat.format(record.ended_on, column.date_format),
+            expires,
+        )
 
     def render_rate(self, record: CapException) -> str:
         return f"£{record.rate} (+£{record.excess})"
