@@ -77,8 +77,13 @@ class Capability(StrEnum):
     # The second approval, where the MOU version asks for a regional lead's
     SECOND_APPROVE_CAP_EXCEPTIONS = "second_approve_cap_exceptions"
     # The next apps (data returns, governance): held here so they ask the same table
+    # Data returns (datasharing): prepare a draft (an MSP contact, for an LA its MSP serves
+    # today), submit it, authorise it, reopen an authorised or submitted one, set the periods
+    PREPARE_DATA_RETURNS = "prepare_data_returns"
     SUBMIT_DATA_RETURNS = "submit_data_returns"
     AUTHORISE_DATA_RETURNS = "authorise_data_returns"
+    REOPEN_DATA_RETURNS = "reopen_data_returns"
+    MANAGE_RETURN_PERIODS = "manage_return_periods"
     RUN_GOVERNANCE = "run_governance"  # groups, meetings, packs, decisions and actions
 
 
@@ -96,6 +101,7 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.LOG_BREACH: R.SCOPE,
         C.LEAD_REGION: R.SCOPE,
         C.RESPOND_AT_NATIONAL_LEVEL: R.NATIONAL,
+        C.MANAGE_RETURN_PERIODS: R.SCOPE,
         C.RUN_GOVERNANCE: R.SCOPE,
     },
     Role.REGIONAL_LEAD: {
@@ -107,6 +113,7 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.LEAD_REGION: R.SCOPE,
         C.RECEIVE_REGION_NOTICES: R.SCOPE,
         C.SECOND_APPROVE_CAP_EXCEPTIONS: R.SCOPE,
+        C.REOPEN_DATA_RETURNS: R.SCOPE,
         C.RUN_GOVERNANCE: R.SCOPE,
     },
     Role.DCS: {
@@ -119,17 +126,20 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.RESPOND_AT_DCS_BOARD_LEVEL: R.REGION,
         C.DECIDE_CAP_EXCEPTIONS: R.SCOPE,
         C.AUTHORISE_DATA_RETURNS: R.SCOPE,
+        C.REOPEN_DATA_RETURNS: R.SCOPE,
     },
     Role.LA_WORKFORCE_LEAD: {
         C.READ_CASE_RECORDS: R.REGION,
         C.LOG_BREACH: R.REGION,
         C.ACT_FOR_LA: R.SCOPE,
+        C.PREPARE_DATA_RETURNS: R.SCOPE,
         C.SUBMIT_DATA_RETURNS: R.SCOPE,
     },
     Role.MSP_CONTACT: {
         C.READ_CASE_RECORDS: R.REGION,
         C.LOG_BREACH: R.REGION,
         C.ACT_FOR_MSP: R.SCOPE,
+        C.PREPARE_DATA_RETURNS: R.SCOPE,
     },
     Role.OBSERVER: {
         C.VIEW_DASHBOARD: R.SCOPE,

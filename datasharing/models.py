@@ -1,1 +1,373 @@
-"""Models arrive with the datasharing issue; the app exists now so the project's shape is visible."""
+"""Quarterly agency workforce returns from each LA: a period per region and quarter, a return per
+LA (or one for LAs that report jointly), revisions, and the figures of each revision. See
+docs/adr/0018-data-returns.md.
+
+The latest authorised revision of a return is the one every figure reads, until a newer one is
+authorised; earlier revisions stay readable.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from mou.models import EngagementType, JobType
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
+
+
+def quarter_dates(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a calendar quarter."""
+    first, last = QUARTER_MONTHS[quarter]
+    end = (
+        datetime.date(year + 1, 1, 1) if last == 12 else datetime.date(year, last + 1, 1)
+    ) - datetime.timedelta(days=1)
+    return datetime.date(year, first, 1), end
+
+
+class ReturnPeriodQuerySet(models.QuerySet["ReturnPeriod"]):
+    def visible_to(self, user: User) -> ReturnPeriodQuerySet:
+        """Periods of the regions the person may see (their dates are no secret there)."""
+        from mou.models import Region
+
+        return self.filter(region__in=Region.objects.visible_to(user))
+
+
+class ReturnPeriod(models.Model):
+    """A region's quarter: when returns open, are due and close."""
+
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="return_periods")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    opens_on = models.DateField()
+    due_on = models.DateField()
+    closes_on = models.DateField()
+
+    objects = ReturnPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "quarter"], name="return_period_once_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="return_period_quarter_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=F("due_on"), due_on__lte=F("closes_on")),
+                name="return_period_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}, {self.label}"
+
+    @property
+    def starts_on(self) -> datetime.date:
+        return quarter_dates(self.year, self.quarter)[0]
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return quarter_dates(self.year, self.quarter)[1]
+
+    @property
+    def label(self) -> str:
+        """'July to September 2026'."""
+        return f"{self.starts_on:%B} to {self.ends_on:%B %Y}"
+
+    @property
+    def code(self) -> str:
+        """'2026-Q3', as in addresses and files."""
+        return f"{self.year}-Q{self.quarter}"
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+
+class RevisionState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    AUTHORISED = "authorised", "Authorised"  # stays so when reopened: it counts until replaced
+    SENT_BACK = "sent_back", "Sent back"  # reopened before it was authorised: it never counted
+
+
+class ReturnState(models.TextChoices):
+    """A return's state in the region's tracker: its latest revision's, "reopened" while a
+    later revision is drafted after one was reopened."""
+
+    NOT_STARTED = "not_started", "Not started"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    AUTHORISED = "authorised", "Authorised"
+    REOPENED = "reopened", "Reopened"
+
+
+class DataReturnQuerySet(models.QuerySet["DataReturn"]):
+    def visible_to(self, user: User) -> DataReturnQuerySet:
+        """An LA's own people see its returns; the region's leads the region's; national admins
+        all; an MSP contact the returns of LAs its MSP serves today (to prepare drafts).
+        Observers see none (they read the shared figures)."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+        from msp.models import MSPContract
+
+        access = access_for(user)
+        if access.everywhere(Capability.LEAD_REGION):
+            return self.all()
+        q = access.filter(Capability.LEAD_REGION, region="period__region_id") | access.filter(
+            Capability.ACT_FOR_LA, local_authority="coverage__local_authority_id"
+        )
+        msp_ids = sorted(access.msp_ids(Capability.ACT_FOR_MSP))
+        if msp_ids:
+            served = MSPContract.objects.current(on=timezone.localdate()).filter(msp_id__in=msp_ids)
+            q |= Q(coverage__local_authority_id__in=served.values("local_authority_id"))
+        return self.filter(pk__in=self.filter(q).values("pk"))
+
+
+class DataReturn(models.Model):
+    """One return for a period: of one LA, or of LAs that report jointly (each LA is in one
+    return a period, ReturnCoverage)."""
+
+    period = models.ForeignKey(ReturnPeriod, models.PROTECT, related_name="returns")
+    reference = models.CharField(max_length=30, unique=True)  # "LDN-2026-Q3-202"
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    objects = DataReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period", "reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReturnCoverage(models.Model):
+    """Which LAs a return covers: one return per LA per period."""
+
+    data_return = models.ForeignKey(DataReturn, models.CASCADE, related_name="coverage")
+    period = models.ForeignKey(ReturnPeriod, models.PROTECT, related_name="+")
+    local_authority = models.ForeignKey(
+        "mou.LocalAuthority", models.PROTECT, related_name="return_coverage"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "local_authority"], name="one_return_per_la_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_return} covers {self.local_authority}"
+
+
+class Revision(models.Model):
+    """One version of a return's figures. Reopening an authorised or submitted revision marks it
+    reopened and starts the next, a draft copied from it."""
+
+    data_return = models.ForeignKey(DataReturn, models.CASCADE, related_name="revisions")
+    number = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=12, choices=RevisionState, default=RevisionState.DRAFT)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    authorised_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+    replaced_by = models.OneToOneField(
+        "self", models.PROTECT, null=True, blank=True, related_name="replaces"
+    )
+    # Submitted after the period's due date (kept: the tracker and the region's figures say so).
+    submitted_late = models.BooleanField(default=False)
+    total_monthly_agency_cost = models.DecimalField(
+        "Total agency cost in the quarter's last month (£)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["data_return", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_return", "number"], name="revision_number_once_per_return"
+            ),
+            models.UniqueConstraint(
+                fields=["data_return"],
+                condition=Q(state__in=["draft", "submitted"]),
+                name="one_open_revision_per_return",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=RevisionState.values), name="revision_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_return} revision {self.number}"
+
+
+# The figures of a line, in DfE's column names where DfE publishes one (csww indicators).
+HEADCOUNT_FIELDS = (
+    "agency_headcount",
+    "inpost_headcount",
+    "starters_headcount",
+    "leavers_headcount",
+    "project_team_workers",
+    "above_cap_workers",
+    "above_cap_under_exception",
+)
+FTE_FIELDS = (
+    "agency_fte",
+    "inpost_fte",
+    "vacancy_fte",
+    "agency_cover_fte",
+    "starters_fte",
+    "leavers_fte",
+)
+LINE_FIELDS = (
+    "agency_headcount",
+    "agency_fte",
+    "inpost_headcount",
+    "inpost_fte",
+    "vacancy_fte",
+    "agency_cover_fte",
+    "starters_headcount",
+    "starters_fte",
+    "leavers_headcount",
+    "leavers_fte",
+    "project_team_workers",
+    "above_cap_workers",
+    "above_cap_under_exception",
+)
+LINE_LABELS = {
+    "agency_headcount": "Agency workers (headcount)",
+    "agency_fte": "Agency workers (FTE)",
+    "inpost_headcount": "Employed in post (headcount)",
+    "inpost_fte": "Employed in post (FTE)",
+    "vacancy_fte": "Vacancies (FTE)",
+    "agency_cover_fte": "Agency workers covering vacancies (FTE)",
+    "starters_headcount": "Starters in the quarter (headcount)",
+    "starters_fte": "Starters in the quarter (FTE)",
+    "leavers_headcount": "Leavers in the quarter (headcount)",
+    "leavers_fte": "Leavers in the quarter (FTE)",
+    "project_team_workers": "Workers engaged through project teams",
+    "above_cap_workers": "Agency workers paid above the cap",
+    "above_cap_under_exception": "Of those, under an approved cap exception",
+}
+
+
+def _count(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(LINE_LABELS[label], null=True, blank=True)
+
+
+def _fte(label: str) -> models.DecimalField:
+    return models.DecimalField(
+        LINE_LABELS[label],
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+
+class WorkforceLine(models.Model):
+    """A revision's figures for one core job type, as at the quarter's last day (starters and
+    leavers: during the quarter). Empty is "not given", which the checks treat as missing."""
+
+    revision = models.ForeignKey(Revision, models.CASCADE, related_name="lines")
+    job_type = models.CharField(max_length=32, choices=JobType)
+    agency_headcount = _count("agency_headcount")
+    agency_fte = _fte("agency_fte")
+    inpost_headcount = _count("inpost_headcount")
+    inpost_fte = _fte("inpost_fte")
+    vacancy_fte = _fte("vacancy_fte")
+    agency_cover_fte = _fte("agency_cover_fte")
+    starters_headcount = _count("starters_headcount")
+    starters_fte = _fte("starters_fte")
+    leavers_headcount = _count("leavers_headcount")
+    leavers_fte = _fte("leavers_fte")
+    project_team_workers = _count("project_team_workers")
+    above_cap_workers = _count("above_cap_workers")
+    above_cap_under_exception = _count("above_cap_under_exception")
+
+    class Meta:
+        ordering = ["revision", "job_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "job_type"], name="workforce_line_once_per_job_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.get_job_type_display()}"
+
+
+class RateLine(models.Model):
+    """Hourly rates paid to agency workers in the quarter, per job and engagement type."""
+
+    revision = models.ForeignKey(Revision, models.CASCADE, related_name="rates")
+    job_type = models.CharField(max_length=32, choices=JobType)
+    engagement_type = models.CharField(max_length=32, choices=EngagementType)
+    rate_min = models.DecimalField("Lowest hourly rate (£)", max_digits=6, decimal_places=2)
+    rate_median = models.DecimalField("Median hourly rate (£)", max_digits=6, decimal_places=2)
+    rate_max = models.DecimalField("Highest hourly rate (£)", max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["revision", "job_type", "engagement_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "job_type", "engagement_type"],
+                name="rate_line_once_per_type",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.revision}: {self.get_job_type_display()}, {self.get_engagement_type_display()}"
+        )
+
+
+class Explanation(models.Model):
+    """Why a query raised on a revision is right: kept with the revision."""
+
+    revision = models.ForeignKey(Revision, models.CASCADE, related_name="explanations")
+    key = models.CharField(
+        max_length=80
+    )  # the finding's key: check code and where (datasharing.checks)
+    text = models.TextField()
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "key"], name="one_explanation_per_query")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.key}"

@@ -1,0 +1,77 @@
+"""Who prepares, submits, authorises and reopens data returns, asked of the role table
+(accounts/roles.py). Out of scope is 404; in scope but not theirs to change is 403.
+
+- The LA's workforce leads prepare and submit; an MSP contact may prepare a draft for an LA its
+  MSP serves today, but not submit it.
+- The LA's DCS authorises; the DCS or a regional lead of the region reopens.
+- Admins set the region's periods. Regional leads see the region's returns (the tracker).
+For a joint return (LAs reporting together) holding the capability for any LA it covers is
+enough: the return is theirs too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Capability
+from accounts.scope import access_for
+from datasharing.models import DataReturn
+from mou.models import LocalAuthority, Region
+from msp.models import MSPContract
+
+
+def get_return_for_user(user: User, pk: int, *, related: tuple[str, ...] = ()) -> DataReturn:
+    return get_object_or_404(DataReturn.objects.visible_to(user).select_related(*related), pk=pk)
+
+
+def served_by_users_msp(user: User) -> frozenset[int]:
+    """The LAs an MSP this person prepares returns for serves today."""
+    msp_ids = access_for(user).msp_ids(Capability.PREPARE_DATA_RETURNS)
+    if not msp_ids:
+        return frozenset()
+    return frozenset(
+        MSPContract.objects.current(on=timezone.localdate())
+        .filter(msp_id__in=sorted(msp_ids))
+        .values_list("local_authority_id", flat=True)
+    )
+
+
+def _for_any(user: User, capability: Capability, las: Iterable[LocalAuthority]) -> bool:
+    access = access_for(user)
+    return any(
+        access.can(capability, local_authority_id=la.pk, region_id=la.region_id) for la in las
+    )
+
+
+def can_prepare(user: User, las: Iterable[LocalAuthority]) -> bool:
+    las = list(las)
+    if _for_any(user, Capability.PREPARE_DATA_RETURNS, las):
+        return True
+    served = served_by_users_msp(user)
+    return bool(las) and all(la.pk in served for la in las)
+
+
+def can_submit(user: User, las: Iterable[LocalAuthority]) -> bool:
+    return _for_any(user, Capability.SUBMIT_DATA_RETURNS, las)
+
+
+def can_authorise(user: User, las: Iterable[LocalAuthority]) -> bool:
+    return _for_any(user, Capability.AUTHORISE_DATA_RETURNS, las)
+
+
+def can_reopen(user: User, las: Iterable[LocalAuthority]) -> bool:
+    return _for_any(user, Capability.REOPEN_DATA_RETURNS, las)
+
+
+def can_manage_periods(user: User, region: Region) -> bool:
+    return access_for(user).can(Capability.MANAGE_RETURN_PERIODS, region_id=region.pk)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,401 @@
+"""Writes for data returns. Each checks the actor's role for the LAs the return covers, runs in
+a transaction and records who did what when. Checking is `datasharing.checks`; this module
+only asks it."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from cap_exceptions.models import APPROVED_STATES, CapException
+from datasharing.checks import Figures, Finding, Severity, run_checks
+from datasharing.models import (
+    LINE_FIELDS,
+    DataReturn,
+    Explanation,
+    RateLine,
+    ReturnCoverage,
+    ReturnPeriod,
+    Revision,
+    RevisionState,
+    WorkforceLine,
+    quarter_dates,
+)
+from datasharing.permissions import (
+    can_authorise,
+    can_manage_periods,
+    can_prepare,
+    can_reopen,
+    can_submit,
+    require,
+)
+from kernel.working_days import add_working_days, is_working_day
+from mou.models import LocalAuthority, PriceCap, Region
+
+# A period's defaults, in working days (admins change a period's dates).
+DUE_AFTER_OPENING = 20
+CLOSES_AFTER_OPENING = 40
+
+
+def period_defaults(year: int, quarter: int) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """Opens the first working day after the quarter ends; due 20 working days later; closes 40
+    working days after opening."""
+    opens = quarter_dates(year, quarter)[1] + datetime.timedelta(days=1)
+    while not is_working_day(opens):
+        opens += datetime.timedelta(days=1)
+    return (
+        opens,
+        add_working_days(opens, DUE_AFTER_OPENING),
+        add_working_days(opens, CLOSES_AFTER_OPENING),
+    )
+
+
+def _period_errors(opens: datetime.date, due: datetime.date, closes: datetime.date) -> dict:
+    errors = {}
+    if due < opens:
+        errors["due_on"] = "The due date must be on or after the day returns open"
+    if closes < due:
+        errors["closes_on"] = "The closing date must be on or after the due date"
+    return errors
+
+
+@transaction.atomic
+def period_create(
+    *,
+    region: Region,
+    year: int,
+    quarter: int,
+    actor: User | None,
+    dates: tuple[datetime.date, datetime.date, datetime.date] | None = None,
+) -> ReturnPeriod:
+    """A region's period for a quarter, with the default dates unless given. actor=None is the
+    system (seeding)."""
+    if actor is not None:
+        require(can_manage_periods(actor, region))
+    opens, due, closes = dates or period_defaults(year, quarter)
+    if errors := _period_errors(opens, due, closes):
+        raise ValidationError(errors)
+    if ReturnPeriod.objects.filter(region=region, year=year, quarter=quarter).exists():
+        raise ValidationError(f"{region.name} already has a period for {year} quarter {quarter}")
+    return ReturnPeriod.objects.create(
+        region=region, year=year, quarter=quarter, opens_on=opens, due_on=due, closes_on=closes
+    )
+
+
+@transaction.atomic
+def return_start(
+    *, period: ReturnPeriod, local_authorities: Sequence[LocalAuthority], actor: User
+) -> DataReturn:
+    """Start a return for one LA, or for LAs that report jointly: its first revision, a draft."""
+    if not local_authorities:
+        raise ValueError("A return covers at least one local authority")
+    require(can_prepare(actor, local_authorities))
+    outside = [la for la in local_authorities if la.region_id != period.region_id]
+    if outside:
+        raise ValidationError(f"{outside[0]} is not in {period.region.name}")
+    taken = ReturnCoverage.objects.filter(
+        period=period, local_authority__in=local_authorities
+    ).select_related("local_authority", "data_return")
+    if taken:
+        first = taken[0]
+        raise ValidationError(
+            f"{first.local_authority} already has a return for {period.label}: "
+            f"{first.data_return.reference}"
+        )
+    codes = "-".join(sorted(la.la_code for la in local_authorities))
+    data_return = DataReturn.objects.create(
+        period=period,
+        reference=f"{period.region.code}-{period.code}-{codes}",
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            ReturnCoverage.objects.bulk_create(
+                [
+                    ReturnCoverage(data_return=data_return, period=period, local_authority=la)
+                    for la in local_authorities
+                ]
+            )
+    except IntegrityError as error:  # another person started one at the same moment
+        raise ValidationError("A return for this local authority was started just now") from error
+    Revision.objects.create(data_return=data_return, number=1, prepared_by=actor)
+    return data_return
+
+
+def covered_las(data_return: DataReturn) -> list[LocalAuthority]:
+    return [
+        c.local_authority
+        for c in data_return.coverage.select_related("local_authority__region").order_by(
+            "local_authority__name"
+        )
+    ]
+
+
+def _locked(revision: Revision) -> Revision:
+    return (
+        Revision.objects.select_for_update(of=("self",))
+        .select_related("data_return__period__region")
+        .get(pk=revision.pk)
+    )
+
+
+@dataclass
+class RateFigures:
+    job_type: str
+    engagement_type: str
+    rate_min: Decimal
+    rate_median: Decimal
+    rate_max: Decimal
+
+
+@transaction.atomic
+def revision_save(
+    *,
+    revision: Revision,
+    lines: Mapping[str, Mapping[str, Decimal | None]],
+    rates: Iterable[RateFigures] = (),
+    total_monthly_agency_cost: Decimal | None = None,
+    actor: User,
+) -> Revision:
+    """Replace a draft's figures: a line per job type given (values are numbers or None, not
+    given), and its rate lines. Checks run at submission; a draft may be incomplete."""
+    revision = _locked(revision)
+    require(can_prepare(actor, covered_las(revision.data_return)))
+    if revision.state != RevisionState.DRAFT:
+        raise ValidationError(
+            f"Revision {revision.number} is {revision.get_state_display().lower()}: only a draft "
+            "can change"
+        )
+    revision.lines.all().delete()
+    WorkforceLine.objects.bulk_create(
+        [
+            WorkforceLine(
+                revision=revision,
+                job_type=job_type,
+                **{name: values.get(name) for name in LINE_FIELDS},
+            )
+            for job_type, values in lines.items()
+        ]
+    )
+    revision.rates.all().delete()
+    RateLine.objects.bulk_create([RateLine(revision=revision, **vars(rate)) for rate in rates])
+    revision.total_monthly_agency_cost = total_monthly_agency_cost
+    revision.prepared_by = actor
+    revision.save(update_fields=["total_monthly_agency_cost", "prepared_by"])
+    return revision
+
+
+@transaction.atomic
+def explanation_save(*, revision: Revision, key: str, text: str, actor: User) -> Explanation:
+    revision = _locked(revision)
+    require(can_prepare(actor, covered_las(revision.data_return)))
+    if revision.state != RevisionState.DRAFT:
+        raise ValidationError("Only a draft's queries can be explained")
+    if not text.strip():
+        raise ValidationError({"text": "Enter why the figure is right"})
+    explanation, _ = Explanation.objects.update_or_create(
+        revision=revision, key=key, defaults={"text": text.strip(), "written_by": actor}
+    )
+    return explanation
+
+
+def counted_revision(data_return: DataReturn) -> Revision | None:
+    """The revision every figure reads: the latest authorised one."""
+    return data_return.revisions.filter(state=RevisionState.AUTHORISED).order_by("-number").first()
+
+
+def _values(line: WorkforceLine) -> dict[str, Decimal | None]:
+    """A saved line's figures as the checks read them: numbers as Decimals (headcounts are
+    stored as integers), None where not given."""
+    values = {name: getattr(line, name) for name in LINE_FIELDS}
+    return {name: None if v is None else Decimal(v) for name, v in values.items()}
+
+
+def figures_of(revision: Revision) -> Figures:
+    """A revision's figures and what its queries compare with: the LAs' latest authorised
+    previous quarter, the caps in force on the quarter's last day, and the approved cap
+    exceptions in force during the quarter."""
+    data_return = revision.data_return
+    period = data_return.period
+    las = covered_las(data_return)
+    lines = {line.job_type: _values(line) for line in revision.lines.all()}
+    rates = {
+        (r.job_type, r.engagement_type): {
+            "rate_min": r.rate_min,
+            "rate_median": r.rate_median,
+            "rate_max": r.rate_max,
+        }
+        for r in revision.rates.all()
+    }
+    year, quarter = (
+        (period.year, period.quarter - 1) if period.quarter > 1 else (period.year - 1, 4)
+    )
+    before = (
+        Revision.objects.filter(
+            state=RevisionState.AUTHORISED,
+            data_return__period__region_id=period.region_id,
+            data_return__period__year=year,
+            data_return__period__quarter=quarter,
+            data_return__coverage__local_authority__in=las,
+        )
+        .order_by("-number")
+        .first()
+    )
+    previous = {line.job_type: _values(line) for line in before.lines.all()} if before else {}
+    caps = {
+        (cap.job_type, cap.engagement_type): cap.max_hourly_rate
+        for cap in PriceCap.objects.filter(
+            Q(version__effective_to__isnull=True) | Q(version__effective_to__gt=period.ends_on),
+            version__mou__region_id=period.region_id,
+            version__status="published",
+            version__effective_from__lte=period.ends_on,
+        )
+    }
+    exceptions: dict[str, int] = {}
+    in_quarter = CapException.objects.filter(
+        Q(ended_on__isnull=True, expires_on__gte=period.starts_on)
+        | Q(ended_on__gte=period.starts_on),
+        status__in=APPROVED_STATES,
+        local_authority__in=las,
+        starts_on__lte=period.ends_on,
+    )
+    for job_type in in_quarter.values_list("job_type", flat=True):
+        exceptions[job_type] = exceptions.get(job_type, 0) + 1
+    return Figures(lines=lines, rates=rates, previous=previous, caps=caps, exceptions=exceptions)
+
+
+@dataclass
+class Outcome:
+    """What a revision's checks found: errors block, queries need an explanation."""
+
+    findings: list[Finding]
+    explained: set[str]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def queries(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.QUERY]
+
+    @property
+    def unexplained(self) -> list[Finding]:
+        return [f for f in self.queries if f.key not in self.explained]
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.errors and not self.unexplained
+
+
+def revision_check(revision: Revision) -> Outcome:
+    return Outcome(
+        run_checks(figures_of(revision)),
+        set(revision.explanations.values_list("key", flat=True)),
+    )
+
+
+@transaction.atomic
+def return_submit(*, revision: Revision, actor: User) -> Revision:
+    """Submit a draft for the DCS's authorisation: no errors, every query explained. Late when
+    after the period's due date (a closed period still takes a return, marked late)."""
+    revision = _locked(revision)
+    require(can_submit(actor, covered_las(revision.data_return)))
+    if revision.state != RevisionState.DRAFT:
+        raise ValidationError(
+            f"Revision {revision.number} is already {revision.get_state_display().lower()}"
+        )
+    outcome = revision_check(revision)
+    if outcome.errors:
+        raise ValidationError(
+            [f"{f.where}: {f.message}" if f.where else f.message for f in outcome.errors]
+        )
+    if outcome.unexplained:
+        raise ValidationError([f"Explain: {f.where}: {f.message}" for f in outcome.unexplained])
+    revision.state = RevisionState.SUBMITTED
+    revision.submitted_by, revision.submitted_at = actor, timezone.now()
+    revision.submitted_late = timezone.localdate() > revision.data_return.period.due_on
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def return_authorise(*, revision: Revision, actor: User) -> Revision:
+    """The DCS authorises a submitted revision: from now on it counts in every figure."""
+    revision = _locked(revision)
+    require(can_authorise(actor, covered_las(revision.data_return)))
+    if revision.state != RevisionState.SUBMITTED:
+        raise ValidationError(
+            f"Revision {revision.number} is {revision.get_state_display().lower()}: only a "
+            "submitted return can be authorised"
+        )
+    revision.state = RevisionState.AUTHORISED
+    revision.authorised_by, revision.authorised_at = actor, timezone.now()
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def return_reopen(*, revision: Revision, actor: User, reason: str) -> Revision:
+    """Reopen a submitted or authorised revision: the next revision starts as a draft copied
+    from it. An authorised one keeps counting until the next is authorised; a submitted one is
+    sent back. Returns the new draft."""
+    revision = _locked(revision)
+    require(can_reopen(actor, covered_las(revision.data_return)))
+    if revision.replaced_by_id:
+        raise ValidationError(f"Revision {revision.number} is already reopened")
+    if revision.state not in (RevisionState.SUBMITTED, RevisionState.AUTHORISED):
+        raise ValidationError("Only a submitted or authorised return can be reopened")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the return is reopened"})
+    if revision.state == RevisionState.SUBMITTED:
+        revision.state = RevisionState.SENT_BACK
+    revision.reopened_by, revision.reopened_at = actor, timezone.now()
+    revision.reopen_reason = reason.strip()
+    revision.save()  # no longer open, before the next revision opens
+    draft = Revision.objects.create(
+        data_return=revision.data_return,
+        number=revision.number + 1,
+        prepared_by=actor,
+        total_monthly_agency_cost=revision.total_monthly_agency_cost,
+    )
+    revision.replaced_by = draft
+    revision.save(update_fields=["replaced_by"])
+    WorkforceLine.objects.bulk_create(
+        [
+            WorkforceLine(
+                revision=draft,
+                job_type=line.job_type,
+                **{name: getattr(line, name) for name in LINE_FIELDS},
+            )
+            for line in revision.lines.all()
+        ]
+    )
+    RateLine.objects.bulk_create(
+        [
+            RateLine(
+                revision=draft,
+                job_type=r.job_type,
+                engagement_type=r.engagement_type,
+                rate_min=r.rate_min,
+                rate_median=r.rate_median,
+                rate_max=r.rate_max,
+            )
+            for r in revision.rates.all()
+        ]
+    )
+    Explanation.objects.bulk_create(
+        [
+            Explanation(revision=draft, key=e.key, text=e.text, written_by=e.written_by)
+            for e in revision.explanations.all()
+        ]
+    )
+    return draft
