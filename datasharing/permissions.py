@@ -75,3 +75,31 @@ def can_manage_periods(user: User, region: Region) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def can_use_returns(user: User) -> bool:
+    """Whether the data returns pages are this person's: the LA's people, MSP contacts who
+    prepare drafts, and the region's leads."""
+    access = access_for(user)
+    return any(
+        access.can(capability)
+        for capability in (
+            Capability.ACT_FOR_LA,
+            Capability.PREPARE_DATA_RETURNS,
+            Capability.LEAD_REGION,
+        )
+    )
+
+
+def can_track(user: User, region: Region) -> bool:
+    """The region's tracker: its leads (regional leads and admins)."""
+    return access_for(user).can(Capability.LEAD_REGION, region_id=region.pk)
+
+
+def las_for_returns(user: User) -> list[LocalAuthority]:
+    """The LAs whose returns are this person's to work on: their own LA (its DCS and workforce
+    leads); for an MSP contact, the LAs their MSP serves today. By name."""
+    own = list(access_for(user).local_authorities(Capability.ACT_FOR_LA))
+    served = served_by_users_msp(user)
+    extra = list(LocalAuthority.objects.filter(pk__in=sorted(served)).select_related("region"))
+    return sorted({la.pk: la for la in own + extra}.values(), key=lambda la: la.name)

@@ -212,7 +212,7 @@ def counted_revision(data_return: DataReturn) -> Revision | None:
     return data_return.revisions.filter(state=RevisionState.AUTHORISED).order_by("-number").first()
 
 
-def _values(line: WorkforceLine) -> dict[str, Decimal | None]:
+def line_values(line: WorkforceLine) -> dict[str, Decimal | None]:
     """A saved line's figures as the checks read them: numbers as Decimals (headcounts are
     stored as integers), None where not given."""
     values = {name: getattr(line, name) for name in LINE_FIELDS}
@@ -226,7 +226,7 @@ def figures_of(revision: Revision) -> Figures:
     data_return = revision.data_return
     period = data_return.period
     las = covered_las(data_return)
-    lines = {line.job_type: _values(line) for line in revision.lines.all()}
+    lines = {line.job_type: line_values(line) for line in revision.lines.all()}
     rates = {
         (r.job_type, r.engagement_type): {
             "rate_min": r.rate_min,
@@ -249,7 +249,7 @@ def figures_of(revision: Revision) -> Figures:
         .order_by("-number")
         .first()
     )
-    previous = {line.job_type: _values(line) for line in before.lines.all()} if before else {}
+    previous = {line.job_type: line_values(line) for line in before.lines.all()} if before else {}
     caps = {
         (cap.job_type, cap.engagement_type): cap.max_hourly_rate
         for cap in PriceCap.objects.filter(

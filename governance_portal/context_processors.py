@@ -18,6 +18,7 @@ def _navigation(request: HttpRequest) -> list[dict]:
     from breaches.permissions import can_open_breach_list
     from cap_exceptions.permissions import can_use_register
     from dashboards.permissions import has_dashboard
+    from datasharing.permissions import can_use_returns
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -33,6 +34,7 @@ def _navigation(request: HttpRequest) -> list[dict]:
             ("cap_exceptions:",),
             can_use_register(user),
         ),
+        ("Data returns", "datasharing:home", ("datasharing:",), can_use_returns(user)),
         (
             "MOUs",
             "mou:mou_list",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("cap_exceptions.urls")),
     path("", include("breaches.urls")),
     path("", include("dashboards.urls")),
+    path("", include("datasharing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -51,6 +51,7 @@ class Context:
     breach: object
     contract: object
     signatory: object
+    data_return: object
 
     @classmethod
     def build(cls) -> Context:
@@ -91,7 +92,17 @@ class Context:
         signatory = Signatory.objects.create(
             version=version, local_authority=local_authority("391"), status="invited"
         )
+        from datasharing import services as returns
+
+        period = returns.period_create(region=region("NE"), year=2026, quarter=3, actor=None)
+        newcastle_lead = person_with_role(
+            Role.LA_WORKFORCE_LEAD, local_authority=local_authority("391")
+        )
+        data_return = returns.return_start(
+            period=period, local_authorities=[local_authority("391")], actor=newcastle_lead
+        )
         return cls(
+            data_return=data_return,
             contract=contract,
             signatory=signatory,
             breach=breach,
@@ -182,6 +193,14 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "breaches:evidence_add": lambda ctx: {"reference": ctx.breach.reference},
     "breaches:evidence": lambda ctx: {"reference": ctx.breach.reference, "pk": 1},
     "breaches:action": lambda ctx: {"reference": ctx.breach.reference, "action": "accept"},
+    "datasharing:tracker": lambda ctx: {"pk": ctx.data_return.period_id},
+    "datasharing:start": lambda ctx: {"pk": ctx.data_return.period_id},
+    "datasharing:detail": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:edit": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:explain": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:submit": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:authorise": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:reopen": lambda ctx: {"pk": ctx.data_return.pk},
     "dashboards:region": lambda ctx: {"code": "NE"},
     "dashboards:figure_csv": lambda ctx: {"code": "NE", "slug": "coverage"},
     # National figures: out of scope for everyone who is not national.

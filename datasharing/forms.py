@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from datasharing.models import FTE_FIELDS, LINE_FIELDS, LINE_LABELS, Revision
+from datasharing.services import RateFigures
+from kernel.forms import GovukForm
+from mou.models import EngagementType, JobType
+
+RATE_PARTS = (("rate_min", "Lowest"), ("rate_median", "Median"), ("rate_max", "Highest"))
+
+
+def line_name(job_type: str, name: str) -> str:
+    return f"{job_type}__{name}"
+
+
+def rate_name(job_type: str, engagement_type: str, part: str) -> str:
+    return f"{job_type}__{engagement_type}__{part}"
+
+
+def _number_input() -> forms.TextInput:
+    """A text input for a figure (GOV.UK: not type=number, which rounds and hides typing)."""
+    return forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"})
+
+
+class FiguresForm(GovukForm):
+    """A return's figures: a section per core job type, then the rates paid. Each figure is
+    optional here (a draft may be incomplete); the checks say what is missing at submission."""
+
+    total_monthly_agency_cost = forms.DecimalField(
+        label="Total agency cost in the quarter's last month (£)",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"invalid": "Enter the cost as a number, like 125000.00"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, revision: Revision | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        initial = _initial(revision) if revision is not None else {}
+        for job_type in JobType.values:
+            for name in LINE_FIELDS:
+                fte = name in FTE_FIELDS
+                field = forms.DecimalField(
+                    label=LINE_LABELS[name],
+                    required=False,
+                    min_value=0,
+                    max_digits=8,
+                    decimal_places=2 if fte else 0,
+                    error_messages={
+                        "invalid": f"{LINE_LABELS[name]} must be a number, like "
+                        f"{'4.5' if fte else '12'}",
+                        "min_value": f"{LINE_LABELS[name]} cannot be negative",
+                        "max_decimal_places": f"{LINE_LABELS[name]} counts people: enter a whole "
+                        "number"
+                        if not fte
+                        else f"{LINE_LABELS[name]}: enter at most 2 decimal places",
+                    },
+                )
+                field.widget = _number_input()
+                self.fields[line_name(job_type, name)] = field
+            for engagement in EngagementType.values:
+                for part, part_label in RATE_PARTS:
+                    field = forms.DecimalField(
+                        label=f"{part_label} hourly rate (£)",
+                        required=False,
+                        min_value=0,
+                        max_digits=6,
+                        decimal_places=2,
+                        error_messages={"invalid": "Enter the rate as a number, like 45.50"},
+                    )
+                    field.widget = _number_input()
+                    self.fields[rate_name(job_type, engagement, part)] = field
+        for key, value in initial.items():
+            self.fields[key].initial = value
+        if revision is not None:
+            self.fields["total_monthly_agency_cost"].initial = revision.total_monthly_agency_cost
+
+    def sections(self) -> list[dict]:
+        """The fields by job type, for the template: figures, then rates by engagement type."""
+        out = []
+        for job_type, label in JobType.choices:
+            out.append(
+                {
+                    "job_type": job_type,
+                    "label": label,
+                    "figures": [self[line_name(job_type, name)] for name in LINE_FIELDS],
+                    "rates": [
+                        (
+                            engagement_label,
+                            [self[rate_name(job_type, engagement, part)] for part, _ in RATE_PARTS],
+                        )
+                        for engagement, engagement_label in EngagementType.choices
+                    ],
+                }
+            )
+        return out
+
+    def clean(self):
+        cleaned = super().clean()
+        for job_type in JobType.values:
+            for engagement in EngagementType.values:
+                names = [rate_name(job_type, engagement, part) for part, _ in RATE_PARTS]
+                given = [cleaned.get(name) is not None for name in names]
+                if any(given) and not all(given):
+                    for name, present in zip(names, given, strict=True):
+                        if not present and name not in self.errors:
+                            self.add_error(name, "Enter all three rates, or none")
+        return cleaned
+
+    def lines(self) -> dict[str, dict[str, Decimal | None]]:
+        data = self.cleaned_data
+        return {
+            job_type: {name: data.get(line_name(job_type, name)) for name in LINE_FIELDS}
+            for job_type in JobType.values
+            if any(data.get(line_name(job_type, name)) is not None for name in LINE_FIELDS)
+        }
+
+    def rates(self) -> list[RateFigures]:
+        data = self.cleaned_data
+        rates = []
+        for job_type in JobType.values:
+            for engagement in EngagementType.values:
+                low, mid, high = (
+                    data.get(rate_name(job_type, engagement, part)) for part, _ in RATE_PARTS
+                )
+                if low is not None and mid is not None and high is not None:
+                    rates.append(RateFigures(job_type, engagement, low, mid, high))
+        return rates
+
+
+def _initial(revision: Revision) -> dict[str, Decimal | int | None]:
+    initial: dict[str, Decimal | int | None] = {}
+    for line in revision.lines.all():
+        for name in LINE_FIELDS:
+            initial[line_name(line.job_type, name)] = getattr(line, name)
+    for rate in revision.rates.all():
+        for part, _ in RATE_PARTS:
+            initial[rate_name(rate.job_type, rate.engagement_type, part)] = getattr(rate, part)
+    return initial
+
+
+class ExplanationForm(GovukForm):
+    key = forms.CharField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Why the figure is right",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the figure is right"},
+    )
+
+
+class ReopenForm(GovukForm):
+    reason = forms.CharField(
+        label="Why the return is reopened",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the return is reopened"},
+    )
+
+
+class ConfirmForm(GovukForm):
+    """Nothing to ask: the button confirms."""

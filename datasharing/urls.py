@@ -1,0 +1,16 @@
+from django.urls import path
+
+from datasharing import views
+
+app_name = "datasharing"
+urlpatterns = [
+    path("returns/", views.returns_home, name="home"),
+    path("returns/periods/<int:pk>/", views.period_tracker, name="tracker"),
+    path("returns/periods/<int:pk>/start/", views.return_start, name="start"),
+    path("returns/<int:pk>/", views.return_detail, name="detail"),
+    path("returns/<int:pk>/figures/", views.figures_edit, name="edit"),
+    path("returns/<int:pk>/explain/", views.explain, name="explain"),
+    path("returns/<int:pk>/submit/", views.submit, name="submit"),
+    path("returns/<int:pk>/authorise/", views.authorise, name="authorise"),
+    path("returns/<int:pk>/reopen/", views.reopen, name="reopen"),
+]

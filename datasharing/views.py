@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from datasharing import permissions, selectors, services
+from datasharing.forms import ConfirmForm, ExplanationForm, FiguresForm, ReopenForm
+from datasharing.models import DataReturn, ReturnCoverage, ReturnPeriod, Revision, RevisionState
+from datasharing.rates import as_percentage, rates_of
+from kernel.forms import add_service_errors
+from kernel.http import AuthenticatedHttpRequest
+
+RETURN_RELATED = ("period__region",)
+
+
+def _require_returns(request: AuthenticatedHttpRequest) -> None:
+    if not permissions.can_use_returns(request.user):
+        raise PermissionDenied
+
+
+def _get_return(request: AuthenticatedHttpRequest, pk: int) -> tuple[DataReturn, Revision]:
+    data_return = permissions.get_return_for_user(request.user, pk, related=RETURN_RELATED)
+    revisions = list(data_return.revisions.order_by("number"))
+    return data_return, revisions[-1]
+
+
+def return_url(data_return: DataReturn) -> str:
+    return reverse("datasharing:detail", args=[data_return.pk])
+
+
+@require_GET
+def returns_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The periods of the person's regions, latest first: for each, their LAs' returns (or a
+    button to start one) and, for the region's leads, the tracker."""
+    _require_returns(request)
+    today = timezone.localdate()
+    las = permissions.las_for_returns(request.user)
+    periods = list(
+        ReturnPeriod.objects.visible_to(request.user)
+        .filter(opens_on__lte=today)
+        .select_related("region")
+        .order_by("-year", "-quarter", "region__name")[:24]
+    )
+    returns = {
+        (c.period_id, c.local_authority_id): c.data_return
+        for c in ReturnCoverage.objects.filter(
+            period__in=periods, local_authority__in=las
+        ).select_related("data_return")
+    }
+    revisions: dict[int, list[Revision]] = {}
+    for revision in Revision.objects.filter(data_return__in={r.pk for r in returns.values()}):
+        revisions.setdefault(revision.data_return_id, []).append(revision)
+    rows = []
+    for period in periods:
+        mine = []
+        for la in las:
+            if la.region_id != period.region_id:
+                continue
+            data_return = returns.get((period.pk, la.pk))
+            latest = selectors.latest(revisions.get(data_return.pk, [])) if data_return else None
+            mine.append(
+                {
+                    "la": la,
+                    "data_return": data_return,
+                    "state": selectors.state_of(latest),
+                    "late": selectors.is_late(period, latest, today),
+                }
+            )
+        tracks = permissions.can_track(request.user, period.region)
+        if mine or tracks:
+            rows.append({"period": period, "mine": mine, "tracks": tracks})
+    return render(request, "datasharing/home.html", {"rows": rows, "today": today})
+
+
+@require_GET
+def period_tracker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(
+        ReturnPeriod.objects.visible_to(request.user).select_related("region"), pk=pk
+    )
+    if not permissions.can_track(request.user, period.region):
+        raise PermissionDenied
+    rows = selectors.tracker(period, today=timezone.localdate())
+    counts = {
+        "not_submitted": sum(r.state in ("not_started", "draft", "reopened") for r in rows),
+        "awaiting": sum(r.state == "submitted" for r in rows),
+        "late": sum(r.late for r in rows),
+    }
+    return render(
+        request, "datasharing/tracker.html", {"period": period, "rows": rows, "counts": counts}
+    )
+
+
+@require_POST
+def return_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(
+        ReturnPeriod.objects.visible_to(request.user).select_related("region"), pk=pk
+    )
+    las = {la.la_code: la for la in permissions.las_for_returns(request.user)}
+    la = las.get(request.POST.get("local_authority", ""))
+    if la is None:
+        raise Http404
+    try:
+        data_return = services.return_start(
+            period=period, local_authorities=[la], actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("datasharing:home")
+    return redirect("datasharing:edit", pk=data_return.pk)
+
+
+@require_GET
+def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    data_return, revision = _get_return(request, pk)
+    las = services.covered_las(data_return)
+    lines = {line.job_type: line for line in revision.lines.all()}
+    outcome = services.revision_check(revision) if revision.state == RevisionState.DRAFT else None
+    explanations = {e.key: e for e in revision.explanations.all()}
+    figure_rows = [
+        {
+            "line": line,
+            "rates": {
+                slug: as_percentage(value)
+                for slug, value in rates_of(services.line_values(line)).items()
+            },
+        }
+        for line in lines.values()
+    ]
+    queries = (
+        [{"finding": f, "explanation": explanations.get(f.key)} for f in outcome.queries]
+        if outcome
+        else []
+    )
+    return render(
+        request,
+        "datasharing/detail.html",
+        {
+            "data_return": data_return,
+            "period": data_return.period,
+            "las": las,
+            "revision": revision,
+            "revisions": list(
+                data_return.revisions.order_by("-number").select_related(
+                    "submitted_by", "authorised_by", "reopened_by"
+                )
+            ),
+            "lines": lines,
+            "figure_rows": figure_rows,
+            "queries": queries,
+            "rates": list(revision.rates.all()),
+            "outcome": outcome,
+            "can_edit": revision.state == RevisionState.DRAFT
+            and permissions.can_prepare(request.user, las),
+            "can_submit": revision.state == RevisionState.DRAFT
+            and permissions.can_submit(request.user, las),
+            "can_authorise": revision.state == RevisionState.SUBMITTED
+            and permissions.can_authorise(request.user, las),
+            "can_reopen": revision.state in (RevisionState.SUBMITTED, RevisionState.AUTHORISED)
+            and permissions.can_reopen(request.user, las),
+            "state": selectors.state_of(revision),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def figures_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    data_return, revision = _get_return(request, pk)
+    las = services.covered_las(data_return)
+    if not permissions.can_prepare(request.user, las):
+        raise PermissionDenied
+    if revision.state != RevisionState.DRAFT:
+        messages.info(
+            request,
+            f"Revision {revision.number} is {revision.get_state_display().lower()}: only a draft changes",
+        )
+        return redirect(return_url(data_return))
+    form = FiguresForm(request.POST or None, revision=revision)
+    if form.is_valid():
+        try:
+            services.revision_save(
+                revision=revision,
+                lines=form.lines(),
+                rates=form.rates(),
+                total_monthly_agency_cost=form.cleaned_data["total_monthly_agency_cost"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Figures saved. Check them below before you submit.")
+            return redirect(return_url(data_return))
+    return render(
+        request,
+        "datasharing/figures_form.html",
+        {"form": form, "data_return": data_return, "period": data_return.period, "las": las},
+    )
+
+
+@require_POST
+def explain(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    data_return, revision = _get_return(request, pk)
+    form = ExplanationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.explanation_save(revision=revision, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Explanation saved")
+    else:
+        messages.error(request, "Enter why the figure is right")
+    return redirect(return_url(data_return))
+
+
+def _confirm(request, pk, *, action, allowed, template, form_class=ConfirmForm, done):
+    data_return, revision = _get_return(request, pk)
+    if not allowed(request.user, services.covered_las(data_return)):
+        raise PermissionDenied
+    form = form_class(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            action(revision=revision, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done(data_return))
+            return redirect(return_url(data_return))
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "data_return": data_return,
+            "revision": revision,
+            "period": data_return.period,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _confirm(
+        request,
+        pk,
+        action=services.return_submit,
+        allowed=permissions.can_submit,
+        template="datasharing/submit.html",
+        done=lambda r: f"{r.reference} submitted. Your DCS has been asked to authorise it.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def authorise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _confirm(
+        request,
+        pk,
+        action=services.return_authorise,
+        allowed=permissions.can_authorise,
+        template="datasharing/authorise.html",
+        done=lambda r: f"{r.reference} authorised",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _confirm(
+        request,
+        pk,
+        action=services.return_reopen,
+        allowed=permissions.can_reopen,
+        template="datasharing/reopen.html",
+        form_class=ReopenForm,
+        done=lambda r: f"{r.reference} reopened: a new draft revision has started",
+    )

@@ -1,0 +1,111 @@
+"""A data return in a browser: the LA lead enters the figures, explains a query and submits;
+the DCS authorises; the regional lead sees the tracker. axe on every page."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from datasharing import services
+from datasharing.models import DataReturn, ReturnPeriod, RevisionState
+from mou import services as mou_services
+from mou.models import EngagementType, JobType, PriceCap
+from tests.e2e.conftest import assert_accessible
+from tests.factories import local_authority, mou_version, person_with_role, region
+
+pytestmark = pytest.mark.django_db(transaction=True)
+FIGURES = {
+    "Agency workers (headcount)": "10",
+    "Agency workers (FTE)": "9.5",
+    "Employed in post (headcount)": "40",
+    "Employed in post (FTE)": "38.2",
+    "Vacancies (FTE)": "6",
+    "Agency workers covering vacancies (FTE)": "5",
+    "Starters in the quarter (headcount)": "3",
+    "Starters in the quarter (FTE)": "3",
+    "Leavers in the quarter (headcount)": "2",
+    "Leavers in the quarter (FTE)": "1.5",
+    "Workers engaged through project teams": "0",
+    "Agency workers paid above the cap": "0",
+    "Of those, under an approved cap exception": "0",
+}
+
+
+def test_enter_explain_submit_authorise_and_track(live_server, signed_in_page):
+    version = mou_version("LDN", publish=False)
+    mou_services.price_cap_save(
+        version=version,
+        cap=PriceCap(
+            job_type=JobType.SOCIAL_WORKER,
+            engagement_type=EngagementType.PAYE,
+            max_hourly_rate=Decimal("45.00"),
+        ),
+        actor=None,
+    )
+    mou_services.mou_version_publish(version=version, actor=None)
+    today = timezone.localdate()
+    opens = today - datetime.timedelta(days=5)
+    period = ReturnPeriod.objects.create(
+        region=region("LDN"),
+        year=2026,
+        quarter=3,
+        opens_on=opens,
+        due_on=today + datetime.timedelta(days=20),
+        closes_on=today + datetime.timedelta(days=40),
+    )
+    camden = local_authority("202")
+    lead = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=camden)
+    dcs = person_with_role(Role.DCS, local_authority=camden)
+    regional_lead = person_with_role(Role.REGIONAL_LEAD, region=region("LDN"))
+
+    page = signed_in_page(person=lead)
+    page.get_by_role("link", name="Data returns", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the return").click()
+    assert_accessible(page)
+    for job_type in JobType.values:
+        section = page.locator(f"#section-{job_type}")
+        for label, value in FIGURES.items():
+            section.get_by_label(label, exact=True).fill(value)
+    section = page.locator(f"#section-{JobType.SOCIAL_WORKER}")
+    paye = section.locator("fieldset", has_text="Hourly rates paid to agency workers: PAYE")
+    paye.get_by_label("Lowest hourly rate (£)").fill("40")
+    paye.get_by_label("Median hourly rate (£)").fill("44")
+    paye.get_by_label("Highest hourly rate (£)").fill("4x")
+    page.get_by_role("button", name="Save the figures").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the rate as a number")
+    assert_accessible(page)
+    paye.get_by_label("Highest hourly rate (£)").fill("48.50")
+    page.get_by_role("button", name="Save the figures").click()
+    expect(page.locator("#checks")).to_contain_text("above the cap of £45.00")
+    assert_accessible(page)
+    page.get_by_label("Why the figure is right: DR102, Social worker, PAYE").fill(
+        "One worker under an approved exception"
+    )
+    page.get_by_role("button", name="Save the explanation").click()
+    expect(page.locator("#checks")).to_contain_text("Explained: One worker under")
+    page.get_by_role("button", name="Submit for authorisation").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit the return").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted")
+    data_return = DataReturn.objects.get()
+
+    page = signed_in_page(person=dcs)
+    page.goto(f"{live_server.url}/returns/{data_return.pk}/")
+    page.get_by_role("button", name="Authorise").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Authorise the return").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("authorised")
+    assert_accessible(page)
+    assert services.counted_revision(data_return).state == RevisionState.AUTHORISED
+
+    page = signed_in_page(person=regional_lead)
+    page.goto(f"{live_server.url}/returns/")
+    page.get_by_role("link", name="Every local authority's return").click()
+    expect(page.locator("#tracker")).to_contain_text(data_return.reference)
+    expect(page.locator("#tracker")).to_contain_text("Authorised")
+    assert_accessible(page)
+    assert period.pk
