@@ -371,3 +371,38 @@ class Explanation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision}: {self.key}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Due in 5 working days"
+    DUE_TODAY = "due_today", "Due today"
+    LATE = "late", "Late"
+
+
+class ReturnReminder(models.Model):
+    """A reminder sent, once per period, LA and kind; with no LA, the region's summary. The row
+    is the claim: a second run (or two at once) finds it and sends nothing."""
+
+    period = models.ForeignKey(ReturnPeriod, models.CASCADE, related_name="reminders")
+    local_authority = models.ForeignKey(
+        "mou.LocalAuthority", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=ReminderKind)
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "local_authority", "kind"],
+                condition=Q(local_authority__isnull=False),
+                name="one_reminder_per_la_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "kind"],
+                condition=Q(local_authority__isnull=True),
+                name="one_summary_per_period_and_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.get_kind_display()}"
