@@ -144,7 +144,10 @@ class DataReturn(models.Model):
     period = models.ForeignKey(ReturnPeriod, models.PROTECT, related_name="returns")
     reference = models.CharField(max_length=30, unique=True)  # "LDN-2026-Q3-202"
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # None: made by the portal (demo and benchmark data, returns brought in from elsewhere)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = DataReturnQuerySet.as_manager()
 

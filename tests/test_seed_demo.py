@@ -247,3 +247,37 @@ def test_make_run_serves_on_the_port_it_is_given_and_says_where():
     assert said < dry_run.index("runserver 127.0.0.1:8123")
     assert "PORTAL_BASE_URL=http://127.0.0.1:8123 " in dry_run
     assert ":8000" not in dry_run
+
+
+def test_seed_demo_gives_london_four_quarters_of_returns_in_mixed_states(settings):
+    from datasharing import services
+    from datasharing.models import ReturnPeriod, Revision, RevisionState
+    from mou.models import LocalAuthority
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # a second run adds nothing
+    periods = list(ReturnPeriod.objects.filter(region__code="LDN").order_by("year", "quarter"))
+    assert len(periods) == 4
+    assert periods[-1].ends_on < timezone.localdate()
+    london = LocalAuthority.objects.filter(region__code="LDN").count()
+    for period in periods[:-1]:
+        states = set(
+            Revision.objects.filter(data_return__period=period).values_list("state", flat=True)
+        )
+        assert states == {RevisionState.AUTHORISED}
+        assert period.returns.count() == london
+    latest = Revision.objects.filter(data_return__period=periods[-1])
+    assert set(latest.values_list("state", flat=True)) == {
+        RevisionState.AUTHORISED,
+        RevisionState.SUBMITTED,
+        RevisionState.DRAFT,
+    }
+    assert periods[-1].returns.count() < london  # some not started
+    camden = latest.get(data_return__coverage__local_authority__la_code="202")
+    outcome = services.revision_check(camden)
+    assert camden.state == RevisionState.DRAFT
+    assert not outcome.errors
+    assert "DR102" in {f.code for f in outcome.queries}  # a rate above the cap to explain
+    for revision in Revision.objects.filter(state=RevisionState.AUTHORISED)[:20]:
+        assert not services.revision_check(revision).errors

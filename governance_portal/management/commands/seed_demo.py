@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "cap_exceptions.demo.seed",
     "breaches.demo.seed",
     "breaches.demo.seed_history",
+    "datasharing.demo.seed",
 ]
 
 

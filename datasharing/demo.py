@@ -1,0 +1,172 @@
+"""Demo data returns for `seed_demo`: London's last four quarters, every LA with a return. The
+three older quarters are authorised (a few late); the latest is mixed: authorised, submitted,
+in draft or not started. Camden's latest is a draft with a query to explain. Figures are
+made up (illustrative), steady from quarter to quarter; dates are the days they would have
+happened, not the day the demo was seeded."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import User
+from datasharing import services
+from datasharing.models import (
+    DataReturn,
+    RateLine,
+    ReturnCoverage,
+    ReturnPeriod,
+    Revision,
+    RevisionState,
+    WorkforceLine,
+    quarter_dates,
+)
+from mou.models import EngagementType, JobType, LocalAuthority, Region
+
+# Each job type's share of an LA's social workers (illustrative).
+SHARES = {
+    JobType.SOCIAL_WORKER: Decimal("0.55"),
+    JobType.SENIOR_SOCIAL_WORKER: Decimal("0.2"),
+    JobType.ADVANCED_PRACTITIONER: Decimal("0.1"),
+    JobType.TEAM_MANAGER: Decimal("0.1"),
+    JobType.IRO_CP_CHAIR: Decimal("0.05"),
+}
+BASE_RATES = {
+    JobType.SOCIAL_WORKER: Decimal("38"),
+    JobType.SENIOR_SOCIAL_WORKER: Decimal("41"),
+    JobType.ADVANCED_PRACTITIONER: Decimal("44"),
+    JobType.TEAM_MANAGER: Decimal("48"),
+    JobType.IRO_CP_CHAIR: Decimal("45"),
+}
+
+
+def last_quarters(today: datetime.date, count: int) -> list[tuple[int, int]]:
+    """The `count` quarters ended before today, oldest first."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _ in range(count):
+        quarter -= 1
+        if quarter == 0:
+            year, quarter = year - 1, 4
+        out.append((year, quarter))
+    return out[::-1]
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 20)))
+    return min(moment, timezone.now())
+
+
+def _lines(revision: Revision, rng: random.Random, size: int, agency_pct: int) -> None:
+    lines, rates = [], []
+    for job_type, share in SHARES.items():
+        inpost = max(1, int(size * share))
+        agency = max(1, int(inpost * Decimal(agency_pct + rng.randint(-1, 1)) / 100))
+        vacancies = agency + rng.randint(0, 3)
+        leavers = rng.randint(0, max(1, inpost // 10))
+        lines.append(
+            WorkforceLine(
+                revision=revision,
+                job_type=job_type,
+                agency_headcount=agency,
+                agency_fte=Decimal(agency) - Decimal("0.5") * (agency > 2),
+                inpost_headcount=inpost,
+                inpost_fte=Decimal(inpost) - Decimal("0.5") * (inpost // 5),
+                vacancy_fte=Decimal(vacancies),
+                agency_cover_fte=Decimal(min(agency, vacancies)),
+                starters_headcount=leavers,
+                starters_fte=Decimal(leavers),
+                leavers_headcount=leavers,
+                leavers_fte=Decimal(leavers),
+                project_team_workers=0,
+                above_cap_workers=0,
+                above_cap_under_exception=0,
+            )
+        )
+        if agency:
+            base = BASE_RATES[job_type]
+            rates.append(
+                RateLine(
+                    revision=revision,
+                    job_type=job_type,
+                    engagement_type=EngagementType.LIMITED_COMPANY_UMBRELLA,
+                    rate_min=base - 2,
+                    rate_median=base,
+                    rate_max=base + 1,
+                )
+            )
+    WorkforceLine.objects.bulk_create(lines)
+    RateLine.objects.bulk_create(rates)
+
+
+def seed(*, stdout) -> None:
+    london = Region.objects.get(code="LDN")
+    if ReturnPeriod.objects.filter(region=london).exists():
+        return
+    today = timezone.localdate()
+    lead = User.objects.filter(email="workforce.camden@example.org").first()
+    dcs = User.objects.filter(email="dcs.camden@example.org").first()
+    quarters = last_quarters(today, 4)
+    las = list(LocalAuthority.objects.filter(region=london).order_by("name"))
+    for index, (year, quarter) in enumerate(quarters):
+        latest = index == len(quarters) - 1
+        period = services.period_create(region=london, year=year, quarter=quarter, actor=None)
+        for n, la in enumerate(las):
+            rng = random.Random(f"{la.la_code}-{year}-{quarter}")  # noqa: S311  # nosec B311: demo figures
+            steady = random.Random(la.la_code)  # noqa: S311  # nosec B311: demo figures
+            size, agency_pct = 40 + steady.randint(0, 160), steady.randint(10, 25)
+            camden = la.la_code == "202"
+            state = _latest_state(n, camden) if latest else RevisionState.AUTHORISED
+            if state is None:
+                continue  # not started
+            data_return = DataReturn.objects.create(
+                period=period,
+                reference=f"{london.code}-{period.code}-{la.la_code}",
+                created_by=lead if camden else None,
+                created_at=_at(period.opens_on, 9),
+            )
+            ReturnCoverage.objects.create(
+                data_return=data_return, period=period, local_authority=la
+            )
+            late = n % 9 == 4
+            submitted_on = period.due_on + datetime.timedelta(days=3 if late else -2)
+            revision = Revision.objects.create(
+                data_return=data_return,
+                number=1,
+                state=state,
+                prepared_by=lead if camden else None,
+                submitted_by=lead if camden and state != RevisionState.DRAFT else None,
+                submitted_at=_at(submitted_on, 11) if state != RevisionState.DRAFT else None,
+                submitted_late=late and state != RevisionState.DRAFT,
+                authorised_by=dcs if camden and state == RevisionState.AUTHORISED else None,
+                authorised_at=_at(submitted_on + datetime.timedelta(days=2), 15)
+                if state == RevisionState.AUTHORISED
+                else None,
+                total_monthly_agency_cost=Decimal(size * 900),
+            )
+            _lines(revision, rng, size, agency_pct)
+            if camden and latest:  # a rate above the cap, for the demo's checks
+                RateLine.objects.filter(revision=revision, job_type=JobType.TEAM_MANAGER).update(
+                    rate_max=Decimal("60.00")
+                )
+    start, end = quarter_dates(*quarters[0])[0], quarter_dates(*quarters[-1])[1]
+    stdout.write(
+        f"Demo data returns: London, {start:%B %Y} to {end:%B %Y}, {len(las)} local authorities"
+    )
+
+
+def _latest_state(n: int, camden: bool) -> str | None:
+    """The latest quarter's mix: Camden in draft; others authorised, submitted, in draft or not
+    started."""
+    if camden:
+        return RevisionState.DRAFT
+    return (
+        RevisionState.AUTHORISED,
+        RevisionState.SUBMITTED,
+        RevisionState.AUTHORISED,
+        RevisionState.DRAFT,
+        None,
+    )[n % 5]
