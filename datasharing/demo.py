@@ -115,8 +115,8 @@ def seed(*, stdout) -> None:
         latest = index == len(quarters) - 1
         period = services.period_create(region=london, year=year, quarter=quarter, actor=None)
         for n, la in enumerate(las):
-            rng = random.Random(f"{la.la_code}-{year}-{quarter}")  # noqa: S311  # nosec B311: demo figures
-            steady = random.Random(la.la_code)  # noqa: S311  # nosec B311: demo figures
+            rng = random.Random(f"{la.la_code}-{year}-{quarter}")  # noqa: S311  # nosec B311
+            steady = random.Random(la.la_code)  # noqa: S311  # nosec B311
             size, agency_pct = 40 + steady.randint(0, 160), steady.randint(10, 25)
             camden = la.la_code == "202"
             state = _latest_state(n, camden) if latest else RevisionState.AUTHORISED
