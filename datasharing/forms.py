@@ -7,6 +7,7 @@ from django import forms
 from datasharing.models import FTE_FIELDS, LINE_FIELDS, LINE_LABELS, Revision
 from datasharing.services import RateFigures
 from kernel.forms import GovukForm
+from kernel.uploads import UploadField
 from mou.models import EngagementType, JobType
 
 RATE_PARTS = (("rate_min", "Lowest"), ("rate_median", "Median"), ("rate_max", "Highest"))
@@ -163,3 +164,11 @@ class ReopenForm(GovukForm):
 
 class ConfirmForm(GovukForm):
     """Nothing to ask: the button confirms."""
+
+
+class ReturnFileForm(GovukForm):
+    file = UploadField(
+        kinds=("csv", "xlsx"),
+        label="The filled-in template",
+        error_messages={"required": "Choose the file to upload"},
+    )

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cap_exceptions.models import APPROVED_STATES, CapException
-from datasharing.checks import Figures, Finding, Severity, run_checks
+from datasharing.checks import Figures, Finding, Severity, Value, run_checks
 from datasharing.models import (
     LINE_FIELDS,
     DataReturn,
@@ -219,22 +219,36 @@ def line_values(line: WorkforceLine) -> dict[str, Decimal | None]:
     return {name: None if v is None else Decimal(v) for name, v in values.items()}
 
 
-def figures_of(revision: Revision) -> Figures:
-    """A revision's figures and what its queries compare with: the LAs' latest authorised
-    previous quarter, the caps in force on the quarter's last day, and the approved cap
-    exceptions in force during the quarter."""
+def figures_of(
+    revision: Revision,
+    *,
+    lines: Mapping[str, Mapping[str, Value]] | None = None,
+    rates: Mapping[tuple[str, str], Mapping[str, Value]] | None = None,
+) -> Figures:
+    """A revision's figures (or `lines` and `rates` given, like a file's, checked against the
+    same context) and what its queries compare with: the LAs' latest authorised previous
+    quarter, the caps in force on the quarter's last day, and the approved cap exceptions in
+    force during the quarter."""
     data_return = revision.data_return
     period = data_return.period
     las = covered_las(data_return)
-    lines = {line.job_type: line_values(line) for line in revision.lines.all()}
-    rates = {
-        (r.job_type, r.engagement_type): {
-            "rate_min": r.rate_min,
-            "rate_median": r.rate_median,
-            "rate_max": r.rate_max,
+    saved_lines = (
+        {line.job_type: line_values(line) for line in revision.lines.all()}
+        if lines is None
+        else lines
+    )
+    saved_rates = (
+        {
+            (r.job_type, r.engagement_type): {
+                "rate_min": r.rate_min,
+                "rate_median": r.rate_median,
+                "rate_max": r.rate_max,
+            }
+            for r in revision.rates.all()
         }
-        for r in revision.rates.all()
-    }
+        if rates is None
+        else rates
+    )
     year, quarter = (
         (period.year, period.quarter - 1) if period.quarter > 1 else (period.year - 1, 4)
     )
@@ -269,7 +283,9 @@ def figures_of(revision: Revision) -> Figures:
     )
     for job_type in in_quarter.values_list("job_type", flat=True):
         exceptions[job_type] = exceptions.get(job_type, 0) + 1
-    return Figures(lines=lines, rates=rates, previous=previous, caps=caps, exceptions=exceptions)
+    return Figures(
+        lines=saved_lines, rates=saved_rates, previous=previous, caps=caps, exceptions=exceptions
+    )
 
 
 @dataclass

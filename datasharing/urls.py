@@ -10,6 +10,12 @@ urlpatterns = [
     path("returns/<int:pk>/", views.return_detail, name="detail"),
     path("returns/<int:pk>/figures/", views.figures_edit, name="edit"),
     path("returns/<int:pk>/explain/", views.explain, name="explain"),
+    path("returns/<int:pk>/upload/", views.upload, name="upload"),
+    path(
+        "returns/<int:pk>/template.<str:kind>",
+        views.template_download,
+        name="template",
+    ),
     path("returns/<int:pk>/submit/", views.submit, name="submit"),
     path("returns/<int:pk>/authorise/", views.authorise, name="authorise"),
     path("returns/<int:pk>/reopen/", views.reopen, name="reopen"),

@@ -9,9 +9,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from datasharing import permissions, selectors, services
-from datasharing.forms import ConfirmForm, ExplanationForm, FiguresForm, ReopenForm
+from datasharing.checks import Severity, run_checks
+from datasharing.forms import (
+    ConfirmForm,
+    ExplanationForm,
+    FiguresForm,
+    ReopenForm,
+    ReturnFileForm,
+)
 from datasharing.models import DataReturn, ReturnCoverage, ReturnPeriod, Revision, RevisionState
 from datasharing.rates import as_percentage, rates_of
+from datasharing.template_file import HEADER, lines_and_rates, read_return_file, template_rows
+from kernel.exports import csv_response, xlsx_response
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
 
@@ -276,4 +285,65 @@ def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         template="datasharing/reopen.html",
         form_class=ReopenForm,
         done=lambda r: f"{r.reference} reopened: a new draft revision has started",
+    )
+
+
+@require_GET
+def template_download(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The template for this return, pre-filled with the LA's code, the period and the job
+    types (one file per LA of a joint return: the first here, each LA's rows alike)."""
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    data_return, _ = _get_return(request, pk)
+    las = services.covered_las(data_return)
+    rows = [row for la in las for row in template_rows(la, data_return.period)]
+    name = f"data-return-{data_return.reference}"
+    respond = xlsx_response if kind == "xlsx" else csv_response
+    return respond(name, HEADER, rows)
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Upload the filled-in template: a preview of every row's errors and queries, saved only
+    when the person confirms and only when it has no errors (through the figures form)."""
+    data_return, revision = _get_return(request, pk)
+    las = services.covered_las(data_return)
+    if not permissions.can_prepare(request.user, las):
+        raise PermissionDenied
+    if revision.state != RevisionState.DRAFT:
+        return redirect(return_url(data_return))
+    form = ReturnFileForm(request.POST or None, request.FILES or None)
+    preview = None
+    if form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        read = read_return_file(
+            upload_file.read(), upload_file.upload_kind, las=las, period=data_return.period
+        )
+        if read.problems:
+            for problem in read.problems[:20]:
+                form.add_error("file", problem)
+        else:
+            lines, rates = lines_and_rates(read.values)
+            findings = run_checks(services.figures_of(revision, lines=lines, rates=rates))
+            preview = {
+                "findings": findings,
+                "errors": [f for f in findings if f.severity is Severity.ERROR],
+                "queries": [f for f in findings if f.severity is Severity.QUERY],
+                # Posted on to the figures form, which saves them as typed values would be.
+                "hidden": [
+                    (name, "" if value is None else str(getattr(value, "raw", value)))
+                    for name, value in read.values.items()
+                ],
+                "rows": len(lines),
+            }
+    return render(
+        request,
+        "datasharing/upload.html",
+        {
+            "form": form,
+            "preview": preview,
+            "data_return": data_return,
+            "period": data_return.period,
+            "las": las,
+        },
     )

@@ -125,9 +125,11 @@ def detect_kind(name: str, read: Callable[[], bytes], allowed: Iterable[str]) ->
     allowed = list(allowed)
     extension = PurePath(name or "").suffix.lower()
     candidates = [k for k in allowed if extension in FILE_KINDS[k].extensions]
-    labels = ", ".join(FILE_KINDS[k].label for k in allowed)
     if not candidates:
-        raise ValidationError(f"The selected file must be a {labels}", code="extension")
+        names = [FILE_KINDS[k].label for k in allowed]
+        listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+        article = "an" if listed[0].lower() in "aeiou" else "a"
+        raise ValidationError(f"The selected file must be {article} {listed}", code="extension")
     cache: dict[str, bytes] = {}
 
     def read_all() -> bytes:
@@ -154,6 +156,7 @@ class UploadField(forms.FileField):
     its visible text (label-content-name-mismatch, serious), docs/adr/0016-breach-journey.md."""
 
     widget = forms.FileInput
+    default_error_messages = {"empty": "The selected file is empty"}
 
     def __init__(self, *, kinds: Iterable[str], max_bytes: int | None = None, **kwargs) -> None:
         self.kinds = tuple(kinds)

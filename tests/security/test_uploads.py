@@ -60,9 +60,9 @@ def test_real_files_are_accepted_by_their_content(name, content, kind):
     [
         ("evil.pdf", b"<script>alert(1)</script>", "is not a real PDF"),
         ("renamed.docx", PDF, "is not a real Word document"),
-        ("tool.exe", b"MZ\x90\x00", "must be a PDF, PNG image, Word document, CSV file"),
+        ("tool.exe", b"MZ\x90\x00", "must be a PDF, PNG image, Word document or CSV file"),
         ("binary.csv", b"a,b\x00\x01", "is not a real CSV file"),
-        ("empty.pdf", b"", "The submitted file is empty"),
+        ("empty.pdf", b"", "The selected file is empty"),
     ],
 )
 def test_wrong_or_disguised_files_get_a_clear_message(name, content, message):

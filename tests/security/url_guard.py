@@ -198,6 +198,8 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:detail": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:edit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:explain": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:upload": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:template": lambda ctx: {"pk": ctx.data_return.pk, "kind": "csv"},
     "datasharing:submit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:authorise": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:reopen": lambda ctx: {"pk": ctx.data_return.pk},
