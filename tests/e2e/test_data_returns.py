@@ -109,3 +109,92 @@ def test_enter_explain_submit_authorise_and_track(live_server, signed_in_page):
     expect(page.locator("#tracker")).to_contain_text("Authorised")
     assert_accessible(page)
     assert period.pk
+
+
+def test_download_the_template_upload_it_with_a_query_explain_and_submit(
+    live_server, signed_in_page, tmp_path
+):
+    import csv
+
+    version = mou_version("LDN", publish=False)
+    mou_services.price_cap_save(
+        version=version,
+        cap=PriceCap(
+            job_type=JobType.SOCIAL_WORKER,
+            engagement_type=EngagementType.PAYE,
+            max_hourly_rate=Decimal("45.00"),
+        ),
+        actor=None,
+    )
+    mou_services.mou_version_publish(version=version, actor=None)
+    today = timezone.localdate()
+    ReturnPeriod.objects.create(
+        region=region("LDN"),
+        year=2026,
+        quarter=3,
+        opens_on=today - datetime.timedelta(days=5),
+        due_on=today + datetime.timedelta(days=20),
+        closes_on=today + datetime.timedelta(days=40),
+    )
+    lead = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=local_authority("202"))
+
+    page = signed_in_page(person=lead)
+    page.goto(f"{live_server.url}/returns/")
+    page.get_by_role("button", name="Start the return").click()
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("link", name="Upload the template instead").click()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the template (CSV)").click()
+    template = tmp_path / "template.csv"
+    download.value.save_as(template)
+    with template.open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    for row in rows[1:]:
+        for label, value in zip(
+            [
+                "agency_headcount",
+                "agency_fte",
+                "inpost_headcount",
+                "inpost_fte",
+                "vacancy_fte",
+                "agency_cover_fte",
+                "starters_headcount",
+                "starters_fte",
+                "leavers_headcount",
+                "leavers_fte",
+                "project_team_workers",
+                "above_cap_workers",
+                "above_cap_under_exception",
+            ],
+            ["10", "9.5", "40", "38.2", "6", "5", "3", "3", "2", "1.5", "0", "0", "0"],
+            strict=True,
+        ):
+            row[header.index(label)] = value
+        if row[2] == JobType.SOCIAL_WORKER:
+            for column, value in (
+                ("paye_rate_min", "40"),
+                ("paye_rate_median", "44"),
+                ("paye_rate_max", "48.50"),
+            ):
+                row[header.index(column)] = value
+    filled = tmp_path / "filled.csv"
+    with filled.open("w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    page.get_by_label("The filled-in template").set_input_files(str(filled))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator("#preview")).to_contain_text("5 job types read")
+    expect(page.locator("#preview-queries")).to_contain_text("above the cap of £45.00")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save these figures").click()
+    expect(page.locator("#checks")).to_contain_text("1 query to explain")
+    page.get_by_label("Why the figure is right: DR102, Social worker, PAYE").fill(
+        "One worker under an approved exception"
+    )
+    page.get_by_role("button", name="Save the explanation").click()
+    page.get_by_role("button", name="Submit for authorisation").click()
+    page.get_by_role("button", name="Submit the return").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted")
+    assert_accessible(page)
+    assert DataReturn.objects.get().revisions.get().state == RevisionState.SUBMITTED
