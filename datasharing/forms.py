@@ -6,7 +6,7 @@ from django import forms
 
 from datasharing.models import FTE_FIELDS, LINE_FIELDS, LINE_LABELS, Revision
 from datasharing.services import RateFigures
-from kernel.forms import GovukForm
+from kernel.forms import GovukForm, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import EngagementType, JobType
 
@@ -172,3 +172,22 @@ class ReturnFileForm(GovukForm):
         label="The filled-in template",
         error_messages={"required": "Choose the file to upload"},
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.email})"
+
+
+class DeputyForm(GovukForm):
+    person = PersonChoiceField(
+        queryset=None,
+        label="Who may authorise in your place",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who may authorise in your place"},
+    )
+
+    def __init__(self, *args, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "person").queryset = people

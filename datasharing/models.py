@@ -409,3 +409,25 @@ class ReturnReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.get_kind_display()}"
+
+
+class AuthorisationDeputy(models.Model):
+    """A person the LA's DCS names to authorise its data returns in their place: someone with a
+    role at that LA. Removing the row takes the authority back."""
+
+    local_authority = models.ForeignKey(
+        "mou.LocalAuthority", models.CASCADE, related_name="return_deputies"
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    named_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "person"], name="one_deputy_row_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.local_authority}"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Capability
 from accounts.scope import access_for
-from datasharing.models import DataReturn
+from datasharing.models import AuthorisationDeputy, DataReturn
 from mou.models import LocalAuthority, Region
 from msp.models import MSPContract
 
@@ -61,7 +61,34 @@ def can_submit(user: User, las: Iterable[LocalAuthority]) -> bool:
 
 
 def can_authorise(user: User, las: Iterable[LocalAuthority]) -> bool:
-    return _for_any(user, Capability.AUTHORISE_DATA_RETURNS, las)
+    """The LA's DCS, or a deputy the DCS named who still has a role at the LA."""
+    las = list(las)
+    if _for_any(user, Capability.AUTHORISE_DATA_RETURNS, las):
+        return True
+    at_la = {m.local_authority_id for m in access_for(user).memberships if m.local_authority_id}
+    named = set(
+        AuthorisationDeputy.objects.filter(
+            person=user, local_authority__in=[la.pk for la in las]
+        ).values_list("local_authority_id", flat=True)
+    )
+    return bool(named & at_la)
+
+
+def can_name_deputies(user: User, local_authority: LocalAuthority) -> bool:
+    return access_for(user).can(
+        Capability.AUTHORISE_DATA_RETURNS,
+        local_authority_id=local_authority.pk,
+        region_id=local_authority.region_id,
+    )
+
+
+def possible_deputies(local_authority: LocalAuthority):
+    """People with a role at the LA (active), by name: whom its DCS may name."""
+    return (
+        User.objects.filter(is_active=True, memberships__local_authority=local_authority)
+        .distinct()
+        .order_by("name", "email")
+    )
 
 
 def can_reopen(user: User, las: Iterable[LocalAuthority]) -> bool:

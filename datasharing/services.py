@@ -19,6 +19,7 @@ from cap_exceptions.models import APPROVED_STATES, CapException
 from datasharing.checks import Figures, Finding, Severity, Value, run_checks
 from datasharing.models import (
     LINE_FIELDS,
+    AuthorisationDeputy,
     DataReturn,
     Explanation,
     RateLine,
@@ -32,9 +33,11 @@ from datasharing.models import (
 from datasharing.permissions import (
     can_authorise,
     can_manage_periods,
+    can_name_deputies,
     can_prepare,
     can_reopen,
     can_submit,
+    possible_deputies,
     require,
 )
 from kernel.working_days import add_working_days, is_working_day
@@ -415,3 +418,25 @@ def return_reopen(*, revision: Revision, actor: User, reason: str) -> Revision:
         ]
     )
     return draft
+
+
+@transaction.atomic
+def deputy_name(
+    *, local_authority: LocalAuthority, person: User, actor: User
+) -> AuthorisationDeputy:
+    """The LA's DCS names a deputy to authorise its returns: a person with a role at the LA."""
+    require(can_name_deputies(actor, local_authority))
+    if not possible_deputies(local_authority).filter(pk=person.pk).exists():
+        raise ValidationError({"person": f"Choose someone with a role at {local_authority}"})
+    if person.pk == actor.pk:
+        raise ValidationError({"person": "You authorise already: choose someone else"})
+    deputy, _ = AuthorisationDeputy.objects.get_or_create(
+        local_authority=local_authority, person=person, defaults={"named_by": actor}
+    )
+    return deputy
+
+
+@transaction.atomic
+def deputy_remove(*, deputy: AuthorisationDeputy, actor: User) -> None:
+    require(can_name_deputies(actor, deputy.local_authority))
+    deputy.delete()

@@ -6,6 +6,7 @@ app_name = "datasharing"
 urlpatterns = [
     path("returns/", views.returns_home, name="home"),
     path("returns/periods/<int:pk>/", views.period_tracker, name="tracker"),
+    path("returns/deputies/<str:la_code>/", views.deputies, name="deputies"),
     path("returns/periods/<int:pk>/start/", views.return_start, name="start"),
     path("returns/<int:pk>/", views.return_detail, name="detail"),
     path("returns/<int:pk>/figures/", views.figures_edit, name="edit"),

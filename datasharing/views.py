@@ -12,17 +12,26 @@ from datasharing import permissions, selectors, services
 from datasharing.checks import Severity, run_checks
 from datasharing.forms import (
     ConfirmForm,
+    DeputyForm,
     ExplanationForm,
     FiguresForm,
     ReopenForm,
     ReturnFileForm,
 )
-from datasharing.models import DataReturn, ReturnCoverage, ReturnPeriod, Revision, RevisionState
+from datasharing.models import (
+    AuthorisationDeputy,
+    DataReturn,
+    ReturnCoverage,
+    ReturnPeriod,
+    Revision,
+    RevisionState,
+)
 from datasharing.rates import as_percentage, rates_of
 from datasharing.template_file import HEADER, lines_and_rates, read_return_file, template_rows
 from kernel.exports import csv_response, xlsx_response
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
+from mou.models import LocalAuthority
 
 RETURN_RELATED = ("period__region",)
 
@@ -83,7 +92,12 @@ def returns_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         tracks = permissions.can_track(request.user, period.region)
         if mine or tracks:
             rows.append({"period": period, "mine": mine, "tracks": tracks})
-    return render(request, "datasharing/home.html", {"rows": rows, "today": today})
+    deputy_las = [la for la in las if permissions.can_name_deputies(request.user, la)]
+    return render(
+        request,
+        "datasharing/home.html",
+        {"rows": rows, "today": today, "deputy_las": deputy_las},
+    )
 
 
 @require_GET
@@ -346,4 +360,45 @@ def upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "period": data_return.period,
             "las": las,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deputies(request: AuthenticatedHttpRequest, la_code: str) -> HttpResponse:
+    """The LA's DCS names, and takes back, deputies who authorise its returns in their place."""
+    la = get_object_or_404(
+        LocalAuthority.objects.visible_to(request.user).select_related("region"), la_code=la_code
+    )
+    if not permissions.can_name_deputies(request.user, la):
+        raise PermissionDenied
+    named = list(
+        AuthorisationDeputy.objects.filter(local_authority=la).select_related("person", "named_by")
+    )
+    people = (
+        permissions.possible_deputies(la)
+        .exclude(pk=request.user.pk)
+        .exclude(pk__in=[d.person_id for d in named])
+    )
+    if request.method == "POST" and "remove" in request.POST:
+        deputy = next((d for d in named if str(d.pk) == request.POST["remove"]), None)
+        if deputy is None:
+            raise Http404
+        services.deputy_remove(deputy=deputy, actor=request.user)
+        messages.success(request, f"{deputy.person} no longer authorises {la}'s returns")
+        return redirect("datasharing:deputies", la_code=la.la_code)
+    form = DeputyForm(request.POST if request.method == "POST" else None, people=people)
+    if form.is_valid():
+        try:
+            deputy = services.deputy_name(
+                local_authority=la, person=form.cleaned_data["person"], actor=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{deputy.person} may now authorise {la}'s returns")
+            return redirect("datasharing:deputies", la_code=la.la_code)
+    return render(
+        request,
+        "datasharing/deputies.html",
+        {"la": la, "named": named, "form": form, "has_people": people.exists()},
     )

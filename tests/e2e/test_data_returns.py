@@ -94,6 +94,12 @@ def test_enter_explain_submit_authorise_and_track(live_server, signed_in_page):
     data_return = DataReturn.objects.get()
 
     page = signed_in_page(person=dcs)
+    page.goto(f"{live_server.url}/returns/")
+    page.get_by_role("link", name="Who authorises Camden's returns").click()
+    page.get_by_label(f"{lead} ({lead.email})").check()
+    page.get_by_role("button", name="Name them").click()
+    expect(page.locator("#deputies")).to_contain_text(str(lead))
+    assert_accessible(page)
     page.goto(f"{live_server.url}/returns/{data_return.pk}/")
     page.get_by_role("button", name="Authorise").click()
     assert_accessible(page)

@@ -199,6 +199,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:edit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:explain": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:upload": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:deputies": lambda ctx: {"la_code": "391"},
     "datasharing:template": lambda ctx: {"pk": ctx.data_return.pk, "kind": "csv"},
     "datasharing:submit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:authorise": lambda ctx: {"pk": ctx.data_return.pk},
