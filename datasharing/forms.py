@@ -6,7 +6,7 @@ from django import forms
 
 from datasharing.models import FTE_FIELDS, LINE_FIELDS, LINE_LABELS, Revision
 from datasharing.services import RateFigures
-from kernel.forms import GovukForm, model_choice_field
+from kernel.forms import GovukDateField, GovukForm, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import EngagementType, JobType
 
@@ -191,3 +191,33 @@ class DeputyForm(GovukForm):
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "person").queryset = people
+
+
+class PeriodForm(GovukForm):
+    """A new period: the quarter; its dates start as the defaults and can be changed after."""
+
+    year = forms.IntegerField(
+        label="Year",
+        min_value=2024,
+        max_value=2100,
+        error_messages={"required": "Enter the year", "invalid": "Enter the year, like 2026"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+    )
+    quarter = forms.TypedChoiceField(
+        label="Quarter",
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            (1, "January to March"),
+            (2, "April to June"),
+            (3, "July to September"),
+            (4, "October to December"),
+        ],
+        error_messages={"required": "Select the quarter"},
+    )
+
+
+class PeriodDatesForm(GovukForm):
+    opens_on = GovukDateField(label="Returns open")
+    due_on = GovukDateField(label="Returns are due")
+    closes_on = GovukDateField(label="The period closes")

@@ -94,6 +94,28 @@ def period_create(
 
 
 @transaction.atomic
+def period_change_dates(
+    *,
+    period: ReturnPeriod,
+    opens_on: datetime.date,
+    due_on: datetime.date,
+    closes_on: datetime.date,
+    actor: User,
+) -> ReturnPeriod:
+    """An admin of the region moves a period's dates (a late quarter, a holiday)."""
+    require(can_manage_periods(actor, period.region))
+    if errors := _period_errors(opens_on, due_on, closes_on):
+        raise ValidationError(errors)
+    if opens_on <= period.ends_on:
+        raise ValidationError(
+            {"opens_on": f"Returns open after the quarter ends ({period.ends_on:%-d %B %Y})"}
+        )
+    period.opens_on, period.due_on, period.closes_on = opens_on, due_on, closes_on
+    period.save(update_fields=["opens_on", "due_on", "closes_on"])
+    return period
+
+
+@transaction.atomic
 def return_start(
     *, period: ReturnPeriod, local_authorities: Sequence[LocalAuthority], actor: User
 ) -> DataReturn:

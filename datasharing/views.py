@@ -15,6 +15,8 @@ from datasharing.forms import (
     DeputyForm,
     ExplanationForm,
     FiguresForm,
+    PeriodDatesForm,
+    PeriodForm,
     ReopenForm,
     ReturnFileForm,
 )
@@ -31,7 +33,7 @@ from datasharing.template_file import HEADER, lines_and_rates, read_return_file,
 from kernel.exports import csv_response, xlsx_response
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
-from mou.models import LocalAuthority
+from mou.models import LocalAuthority, Region
 
 RETURN_RELATED = ("period__region",)
 
@@ -96,7 +98,16 @@ def returns_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "datasharing/home.html",
-        {"rows": rows, "today": today, "deputy_las": deputy_las},
+        {
+            "rows": rows,
+            "today": today,
+            "deputy_las": deputy_las,
+            "period_regions": [
+                region
+                for region in Region.objects.visible_to(request.user).order_by("name")
+                if permissions.can_manage_periods(request.user, region)
+            ],
+        },
     )
 
 
@@ -114,7 +125,14 @@ def period_tracker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "late": sum(r.late for r in rows),
     }
     return render(
-        request, "datasharing/tracker.html", {"period": period, "rows": rows, "counts": counts}
+        request,
+        "datasharing/tracker.html",
+        {
+            "period": period,
+            "rows": rows,
+            "counts": counts,
+            "can_manage": permissions.can_manage_periods(request.user, period.region),
+        },
     )
 
 
@@ -402,3 +420,50 @@ def deputies(request: AuthenticatedHttpRequest, la_code: str) -> HttpResponse:
         "datasharing/deputies.html",
         {"la": la, "named": named, "form": form, "has_people": people.exists()},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def period_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
+    if not permissions.can_manage_periods(request.user, region):
+        raise PermissionDenied
+    form = PeriodForm(request.POST or None)
+    if form.is_valid():
+        try:
+            period = services.period_create(region=region, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{period.label}: open from {period.opens_on:%-d %B %Y}, due "
+                f"{period.due_on:%-d %B %Y}, closes {period.closes_on:%-d %B %Y}",
+            )
+            return redirect("datasharing:tracker", pk=period.pk)
+    return render(request, "datasharing/period_new.html", {"form": form, "region": region})
+
+
+@require_http_methods(["GET", "POST"])
+def period_dates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(
+        ReturnPeriod.objects.visible_to(request.user).select_related("region"), pk=pk
+    )
+    if not permissions.can_manage_periods(request.user, period.region):
+        raise PermissionDenied
+    form = PeriodDatesForm(
+        request.POST or None,
+        initial={
+            "opens_on": period.opens_on,
+            "due_on": period.due_on,
+            "closes_on": period.closes_on,
+        },
+    )
+    if form.is_valid():
+        try:
+            services.period_change_dates(period=period, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The dates of {period.label} are changed")
+            return redirect("datasharing:tracker", pk=period.pk)
+    return render(request, "datasharing/period_dates.html", {"form": form, "period": period})

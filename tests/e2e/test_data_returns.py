@@ -204,3 +204,24 @@ def test_download_the_template_upload_it_with_a_query_explain_and_submit(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted")
     assert_accessible(page)
     assert DataReturn.objects.get().revisions.get().state == RevisionState.SUBMITTED
+
+
+def test_a_regions_admin_adds_a_period_and_changes_its_dates(live_server, signed_in_page):
+    page = signed_in_page("admin_regional")
+    page.goto(f"{live_server.url}/returns/")
+    page.get_by_role("link", name="Add a return period for London").click()
+    assert_accessible(page)
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("July to September").check()
+    page.get_by_role("button", name="Add the period").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("due 29 October 2026")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change the dates").click()
+    assert_accessible(page)
+    page.locator("#id_due_on_0").fill("5")
+    page.locator("#id_due_on_1").fill("11")
+    page.get_by_role("button", name="Save the dates").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "dates of July to September 2026"
+    )
+    assert ReturnPeriod.objects.get().due_on == datetime.date(2026, 11, 5)

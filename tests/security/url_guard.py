@@ -200,6 +200,8 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:explain": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:upload": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:deputies": lambda ctx: {"la_code": "391"},
+    "datasharing:period_dates": lambda ctx: {"pk": ctx.data_return.period_id},
+    "datasharing:period_new": lambda ctx: {"code": "NE"},
     "datasharing:template": lambda ctx: {"pk": ctx.data_return.pk, "kind": "csv"},
     "datasharing:submit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:authorise": lambda ctx: {"pk": ctx.data_return.pk},
