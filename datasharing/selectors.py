@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from breaches.models import Breach, BreachParty
+from cap_exceptions.models import APPROVED_STATES, CapException
 from datasharing.models import (
     DataReturn,
     ReturnCoverage,
@@ -74,3 +76,45 @@ def with_revisions(queryset):
     return queryset.prefetch_related(
         Prefetch("revisions", queryset=Revision.objects.order_by("number"))
     )
+
+
+@dataclass
+class Prefill:
+    """What the portal already holds for a return's LAs and quarter, for the LA to confirm
+    rather than retype: cap exceptions approved in the quarter (and who approved them), and
+    breaches concerning the LAs that happened in it (and the agencies named in them). Each read
+    through the person's own visibility: someone who cannot open those records sees none."""
+
+    exceptions: list = field(default_factory=list)
+    breaches: list = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+
+
+def prefill(user, data_return: DataReturn, las: list[LocalAuthority]) -> Prefill:
+    period = data_return.period
+    start, end = period.starts_on, period.ends_on
+    exceptions = list(
+        CapException.objects.visible_to(user)
+        .filter(
+            local_authority__in=las,
+            status__in=APPROVED_STATES,
+            reported_to_region_at__date__gte=start,
+            reported_to_region_at__date__lte=end,
+        )
+        .select_related("agency", "dcs_approved_by", "second_approved_by", "local_authority")
+        .order_by("reported_to_region_at")[:50]
+    )
+    breaches = list(
+        Breach.objects.visible_to(user)
+        .filter(parties__local_authority__in=las, occurred_on__gte=start, occurred_on__lte=end)
+        .distinct()
+        .order_by("occurred_on", "pk")[:50]
+    )
+    agencies = sorted(
+        set(
+            BreachParty.objects.filter(breach__in=breaches, agency__isnull=False).values_list(
+                "agency__name", flat=True
+            )
+        )
+    )
+    return Prefill(exceptions, breaches, agencies)

@@ -204,6 +204,7 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_reopen": revision.state in (RevisionState.SUBMITTED, RevisionState.AUTHORISED)
             and permissions.can_reopen(request.user, las),
             "state": selectors.state_of(revision),
+            "prefill": selectors.prefill(request.user, data_return, las),
         },
     )
 
