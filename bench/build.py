@@ -21,6 +21,7 @@ from functools import partial
 from django.db import transaction
 
 from bench.registry import Registry
+from bench.returns import add_data_returns
 from bench.shape import DEFAULT_SEED
 from bench.timelines import breaches_build
 from breaches.models import Breach
@@ -45,6 +46,7 @@ def build_bench_data(
         ("cap exceptions", registry.add_cap_exceptions),
         ("supplier reviews", registry.add_reviews),
         ("breaches", partial(breaches_build, registry, scale=scale)),
+        ("data returns", partial(add_data_returns, registry)),
     ]
     with transaction.atomic():
         for name, step in steps:

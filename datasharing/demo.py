@@ -60,7 +60,11 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return min(moment, timezone.now())
 
 
-def _lines(revision: Revision, rng: random.Random, size: int, agency_pct: int) -> None:
+def made_up_figures(
+    revision: Revision, rng: random.Random, size: int, agency_pct: int
+) -> tuple[list[WorkforceLine], list[RateLine]]:
+    """Illustrative figures for a revision (unsaved): an LA of `size` social workers, about
+    `agency_pct`% agency workers. The demo and the benchmark both use them."""
     lines, rates = [], []
     for job_type, share in SHARES.items():
         inpost = max(1, int(size * share))
@@ -98,8 +102,7 @@ def _lines(revision: Revision, rng: random.Random, size: int, agency_pct: int) -
                     rate_max=base + 1,
                 )
             )
-    WorkforceLine.objects.bulk_create(lines)
-    RateLine.objects.bulk_create(rates)
+    return lines, rates
 
 
 def seed(*, stdout) -> None:
@@ -147,7 +150,9 @@ def seed(*, stdout) -> None:
                 else None,
                 total_monthly_agency_cost=Decimal(size * 900),
             )
-            _lines(revision, rng, size, agency_pct)
+            lines, rates = made_up_figures(revision, rng, size, agency_pct)
+            WorkforceLine.objects.bulk_create(lines)
+            RateLine.objects.bulk_create(rates)
             if camden and latest:  # a rate above the cap, for the demo's checks
                 RateLine.objects.filter(revision=revision, job_type=JobType.TEAM_MANAGER).update(
                     rate_max=Decimal("60.00")

@@ -203,10 +203,13 @@ HEADING = '<h1 class="govuk-heading-l">{}</h1>'
 
 def pages() -> list[Page]:
     """The pages measured, each as the person who uses it, with text only the real page has."""
+    from datasharing.models import DataReturn, ReturnPeriod
     from mou.models import MOU
 
     breaches = breach_paths(BREACH_PAGES)
     london_mou = MOU.objects.get(region__code="LDN").title
+    latest = ReturnPeriod.objects.filter(region__code="LDN").order_by("-year", "-quarter")[0]
+    london_return = DataReturn.objects.filter(period__region__code="LDN").order_by("pk")[0]
     return [
         Page("Health check (baseline)", ["/healthz"], None, ['"status": "ok"'], "baseline"),
         # No target: the least any signed-in page costs (session, two-factor, memberships, the
@@ -256,6 +259,20 @@ def pages() -> list[Page]:
             "MOU page (London)", ["/mous/LDN/"], "admin", [london_mou, 'id="signatories"'], "list"
         ),
         Page("Agency list", ["/agencies/"], "lead", [HEADING.format("Agencies")], "list"),
+        Page(
+            "Data return tracker (London, latest quarter)",
+            [f"/returns/periods/{latest.pk}/"],
+            "lead",
+            ['id="tracker"', 'id="tracker-counts"'],
+            "list",
+        ),
+        Page(
+            "Data return page",
+            [f"/returns/{london_return.pk}/"],
+            "lead",
+            ['id="figures"', 'id="revisions"'],
+            "list",
+        ),
     ]
 
 

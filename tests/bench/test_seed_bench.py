@@ -218,3 +218,23 @@ def test_the_working_day_table_agrees_with_the_portals_working_days():
 )
 def test_only_databases_named_for_the_benchmark_are_filled(name, allowed):
     assert is_bench_database({"NAME": name}) is allowed
+
+
+def test_ten_years_of_quarterly_returns_for_every_la(bench):
+    from datasharing import services
+    from datasharing.models import DataReturn, ReturnPeriod, Revision, RevisionState
+
+    las = LocalAuthority.objects.count()
+    assert ReturnPeriod.objects.count() == 9 * 40
+    assert bench["return periods"] == 360
+    older = DataReturn.objects.exclude(
+        period__in=ReturnPeriod.objects.order_by("-year", "-quarter")[:9]
+    )
+    assert older.count() == las * 39  # every LA, every older quarter
+    assert set(
+        Revision.objects.filter(data_return__in=older).values_list("state", flat=True)
+    ) == {RevisionState.AUTHORISED}
+    assert Revision.objects.filter(submitted_late=True).exists()
+    for revision in Revision.objects.filter(state=RevisionState.AUTHORISED).order_by("?")[:10]:
+        assert revision.lines.count() == 5
+        assert not services.revision_check(revision).errors  # returns the portal could accept
