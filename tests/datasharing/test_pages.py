@@ -271,3 +271,31 @@ def test_the_tracker_and_the_return_page_keep_a_fixed_query_count(
     )
     many = (_queries(client, tracker), _queries(client, detail))
     assert few == many
+
+
+def test_the_returns_home_keeps_a_fixed_query_count(
+    client, period, camden_return, la_workforce_lead, regional_lead, london_admin
+):
+    people = (la_workforce_lead, regional_lead)
+
+    def counts():
+        out = []
+        for person in people:
+            client.force_login(person)
+            client.get(reverse("datasharing:home"))  # the session's first request reads more
+            out.append(_queries(client, reverse("datasharing:home")))
+        return out
+
+    few = counts()
+    for year, quarter in ((2025, 4), (2026, 1), (2026, 2)):
+        earlier = services.period_create(
+            region=period.region, year=year, quarter=quarter, actor=None
+        )
+        services.return_start(
+            period=earlier, local_authorities=[local_authority("202")], actor=la_workforce_lead
+        )
+    many = counts()
+    assert few == many
+    client.force_login(la_workforce_lead)
+    page = client.get(reverse("datasharing:home")).content.decode()
+    assert page.count("Open LDN-") == 4
