@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DatasharingConfig(AppConfig):
     name = "datasharing"
     verbose_name = "Data sharing and data returns"
+
+    def ready(self) -> None:
+        from datasharing.views import region_returns_section
+        from mou.views import region_sections
+
+        if region_returns_section not in region_sections:
+            region_sections.append(region_returns_section)

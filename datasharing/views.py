@@ -468,3 +468,18 @@ def period_dates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"The dates of {period.label} are changed")
             return redirect("datasharing:tracker", pk=period.pk)
     return render(request, "datasharing/period_dates.html", {"form": form, "period": period})
+
+
+def region_returns_section(
+    request: AuthenticatedHttpRequest, region: Region
+) -> tuple[str, dict] | None:
+    """The region's latest return periods and their trackers, on the region's page
+    (mou.views.region_sections), for the region's leads."""
+    if not permissions.can_track(request.user, region):
+        return None
+    periods = list(
+        ReturnPeriod.objects.filter(region=region, opens_on__lte=timezone.localdate()).order_by(
+            "-year", "-quarter"
+        )[:4]
+    )
+    return ("datasharing/_region_returns.html", {"region": region, "periods": periods})

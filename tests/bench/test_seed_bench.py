@@ -231,9 +231,9 @@ def test_ten_years_of_quarterly_returns_for_every_la(bench):
         period__in=ReturnPeriod.objects.order_by("-year", "-quarter")[:9]
     )
     assert older.count() == las * 39  # every LA, every older quarter
-    assert set(
-        Revision.objects.filter(data_return__in=older).values_list("state", flat=True)
-    ) == {RevisionState.AUTHORISED}
+    assert set(Revision.objects.filter(data_return__in=older).values_list("state", flat=True)) == {
+        RevisionState.AUTHORISED
+    }
     assert Revision.objects.filter(submitted_late=True).exists()
     for revision in Revision.objects.filter(state=RevisionState.AUTHORISED).order_by("?")[:10]:
         assert revision.lines.count() == 5

@@ -95,3 +95,18 @@ def test_the_service_refuses_dates_out_of_order(london, london_admin):
             closes_on=D(2026, 11, 1),
             actor=london_admin,
         )
+
+
+def test_the_region_page_links_its_leads_to_the_latest_trackers(client, london, regional_lead, dcs):
+    period = services.period_create(region=london, year=2026, quarter=3, actor=None)
+    services.period_create(region=london, year=2026, quarter=4, actor=None)  # not open yet
+    client.force_login(regional_lead)
+    page = client.get(reverse("mou:region_detail", args=["LDN"])).content.decode()
+    section = page[page.index('id="data-returns"') :]
+    assert reverse("datasharing:tracker", args=[period.pk]) in section
+    assert "October to December" not in section
+    client.force_login(dcs)
+    assert (
+        'id="data-returns"'
+        not in client.get(reverse("mou:region_detail", args=["LDN"])).content.decode()
+    )
