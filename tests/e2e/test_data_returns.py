@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from datasharing import services
-from datasharing.models import DataReturn, ReturnPeriod, RevisionState
+from datasharing.models import LINE_FIELDS, DataReturn, ReturnPeriod, RevisionState
 from mou import services as mou_services
 from mou.models import EngagementType, JobType, PriceCap
 from tests.e2e.conftest import assert_accessible
@@ -159,21 +159,7 @@ def test_download_the_template_upload_it_with_a_query_explain_and_submit(
     header = rows[0]
     for row in rows[1:]:
         for label, value in zip(
-            [
-                "agency_headcount",
-                "agency_fte",
-                "inpost_headcount",
-                "inpost_fte",
-                "vacancy_fte",
-                "agency_cover_fte",
-                "starters_headcount",
-                "starters_fte",
-                "leavers_headcount",
-                "leavers_fte",
-                "project_team_workers",
-                "above_cap_workers",
-                "above_cap_under_exception",
-            ],
+            LINE_FIELDS,
             ["10", "9.5", "40", "38.2", "6", "5", "3", "3", "2", "1.5", "0", "0", "0"],
             strict=True,
         ):
