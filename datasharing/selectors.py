@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import QuerySet
 
 from breaches.models import Breach, BreachParty
 from cap_exceptions.models import APPROVED_STATES, CapException
@@ -50,32 +50,34 @@ class TrackerRow:
     late: bool
 
 
+def returns_with_latest(
+    coverage: QuerySet[ReturnCoverage],
+) -> dict[tuple[int, int], tuple[DataReturn, Revision | None]]:
+    """For each (period, LA) the coverage rows hold: its return and that return's latest
+    revision. Two queries, whatever the number of returns."""
+    found = {
+        (c.period_id, c.local_authority_id): c.data_return
+        for c in coverage.select_related("data_return")
+    }
+    revisions: dict[int, list[Revision]] = {}
+    for each in Revision.objects.filter(
+        data_return__in=sorted({r.pk for r in found.values()})
+    ).only("pk", "data_return_id", "number", "state", "submitted_late"):
+        revisions.setdefault(each.data_return_id, []).append(each)
+    return {key: (r, latest(revisions.get(r.pk, []))) for key, r in found.items()}
+
+
 def tracker(period: ReturnPeriod, *, today: datetime.date) -> list[TrackerRow]:
     """Each LA of the period's region with its return's state: three queries whatever the
     region's size."""
-    returns = {
-        coverage.local_authority_id: coverage.data_return
-        for coverage in ReturnCoverage.objects.filter(period=period).select_related("data_return")
-    }
-    revisions: dict[int, list[Revision]] = {}
-    for each in Revision.objects.filter(data_return__period=period).only(
-        "pk", "data_return_id", "number", "state", "submitted_late"
-    ):
-        revisions.setdefault(each.data_return_id, []).append(each)
+    returns = returns_with_latest(ReturnCoverage.objects.filter(period=period))
     rows = []
     for la in period.region.local_authorities.order_by("name"):
-        data_return = returns.get(la.pk)
-        revision = latest(revisions.get(data_return.pk, [])) if data_return else None
+        data_return, revision = returns.get((period.pk, la.pk), (None, None))
         rows.append(
             TrackerRow(la, data_return, state_of(revision), is_late(period, revision, today))
         )
     return rows
-
-
-def with_revisions(queryset):
-    return queryset.prefetch_related(
-        Prefetch("revisions", queryset=Revision.objects.order_by("number"))
-    )
 
 
 @dataclass

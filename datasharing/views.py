@@ -66,23 +66,16 @@ def returns_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("region")
         .order_by("-year", "-quarter", "region__name")[:24]
     )
-    returns = {
-        (c.period_id, c.local_authority_id): c.data_return
-        for c in ReturnCoverage.objects.filter(
-            period__in=periods, local_authority__in=las
-        ).select_related("data_return")
-    }
-    revisions: dict[int, list[Revision]] = {}
-    for revision in Revision.objects.filter(data_return__in={r.pk for r in returns.values()}):
-        revisions.setdefault(revision.data_return_id, []).append(revision)
+    returns = selectors.returns_with_latest(
+        ReturnCoverage.objects.filter(period__in=periods, local_authority__in=las)
+    )
     rows = []
     for period in periods:
         mine = []
         for la in las:
             if la.region_id != period.region_id:
                 continue
-            data_return = returns.get((period.pk, la.pk))
-            latest = selectors.latest(revisions.get(data_return.pk, [])) if data_return else None
+            data_return, latest = returns.get((period.pk, la.pk), (None, None))
             mine.append(
                 {
                     "la": la,
