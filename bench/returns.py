@@ -1,6 +1,7 @@
 """Ten years of quarterly data returns for every LA: a period per region and quarter with the
 default dates, and for each LA an authorised return (a few submitted late, the latest quarter
-mixed), with the demo's illustrative figures (datasharing.demo.made_up_figures)."""
+mixed), with the demo's illustrative figures and, once submitted, compliance answers
+(datasharing.demo)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import datetime
 import random
 from typing import TYPE_CHECKING
 
-from datasharing.demo import last_quarters, made_up_figures
+from datasharing.demo import last_quarters, made_up_answers, made_up_figures
 from datasharing.models import (
+    ComplianceAnswer,
     DataReturn,
     RateLine,
     ReturnCoverage,
@@ -18,6 +20,7 @@ from datasharing.models import (
     RevisionState,
     WorkforceLine,
 )
+from datasharing.national_return import current_layout
 from datasharing.services import period_defaults
 
 if TYPE_CHECKING:
@@ -79,6 +82,7 @@ def add_data_returns(registry: Registry) -> None:
         batch_size=2000,
     )
     revisions = []
+    layout = current_layout().version
     for data_return, (la, period, state, _, _) in zip(returns, revisions_planned, strict=True):
         late = rng.random() < 0.1
         submitted_on = period.due_on + datetime.timedelta(days=3 if late else -2)
@@ -99,19 +103,25 @@ def add_data_returns(registry: Registry) -> None:
                 authorised_at=registry.at(submitted_on + datetime.timedelta(days=2), 15)
                 if state == RevisionState.AUTHORISED
                 else None,
+                statement_layout=layout if submitted else "",
+                holdings_confirmed_by_id=workforce[0] if submitted else None,
+                holdings_confirmed_at=registry.at(submitted_on, 10) if submitted else None,
             )
         )
     revisions = Revision.objects.bulk_create(revisions, batch_size=2000)
-    lines, rates = [], []
-    for revision, (la, period, _, size, agency_pct) in zip(
+    lines, rates, answers = [], [], []
+    for revision, (la, period, state, size, agency_pct) in zip(
         revisions, revisions_planned, strict=True
     ):
         figures_rng = random.Random(f"{la.la_code}-{period.code}")  # noqa: S311  # nosec B311
         some_lines, some_rates = made_up_figures(revision, figures_rng, size, agency_pct)
         lines += some_lines
         rates += some_rates
+        if state != RevisionState.DRAFT:
+            answers += made_up_answers(revision, figures_rng)
     WorkforceLine.objects.bulk_create(lines, batch_size=5000)
     RateLine.objects.bulk_create(rates, batch_size=5000)
+    ComplianceAnswer.objects.bulk_create(answers, batch_size=5000)
     registry.count("return periods", len(periods))
     registry.count("data returns", len(returns))
     registry.count("return lines", len(lines))

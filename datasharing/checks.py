@@ -73,6 +73,17 @@ def parse_value(raw: object) -> Value:
 
 
 @dataclass
+class Statement:
+    """The national return's statement as the checks read it: the layout's questions (key,
+    label), the answers given (key: (answer, explanation)), and whether the LA confirmed what
+    the portal holds for the quarter."""
+
+    questions: tuple[tuple[str, str], ...]
+    answers: Mapping[str, tuple[str, str]]
+    holdings_confirmed: bool
+
+
+@dataclass
 class Figures:
     """What the checks read: the return's lines by job type and its rate lines by (job type,
     engagement type), and the context the queries compare with."""
@@ -85,6 +96,9 @@ class Figures:
     caps: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     # Approved cap exceptions in force during the quarter, by job type.
     exceptions: dict[str, int] = field(default_factory=dict)
+    # The national return's statement; None where there is none to check (a file's preview:
+    # the template holds the figures only).
+    statement: Statement | None = None
 
 
 @dataclass(frozen=True)
@@ -95,15 +109,23 @@ class Finding:
     job_type: str = ""
     engagement_type: str = ""
     fields: tuple[str, ...] = ()
+    # What else the finding concerns (a statement's question key) and how to name it.
+    subject: str = ""
+    subject_label: str = ""
 
     @property
     def key(self) -> str:
         """Where the finding is, stable across saves: explanations are kept against it."""
-        return ":".join(part for part in (self.code, self.job_type, self.engagement_type) if part)
+        parts = (self.code, self.job_type, self.engagement_type, self.subject)
+        return ":".join(part for part in parts if part)
 
     @property
     def where(self) -> str:
-        parts = [JOB_LABELS.get(self.job_type, ""), ENGAGEMENT_LABELS.get(self.engagement_type, "")]
+        parts = [
+            JOB_LABELS.get(self.job_type, ""),
+            ENGAGEMENT_LABELS.get(self.engagement_type, ""),
+            self.subject_label,
+        ]
         return ", ".join(p for p in parts if p)
 
 
@@ -300,6 +322,68 @@ def _above_cap_within_agency(figures: Figures) -> Iterator[Finding]:
                 job_type=job_type,
                 fields=("above_cap_under_exception", "above_cap_workers"),
             )
+
+
+# The national return's statement: checked on a saved revision (a file holds figures only).
+
+NOT_COMPLIED = "not_complied"
+STATEMENT_CHECKS = ("DR009", "DR010", "DR011")
+
+
+@check("DR009", Severity.ERROR, "Each compliance question is answered", ("compliance",))
+def _every_question_answered(figures: Figures) -> Iterator[Finding]:
+    if figures.statement is None:
+        return
+    for key, label in figures.statement.questions:
+        if key not in figures.statement.answers:
+            yield Finding(
+                "DR009",
+                Severity.ERROR,
+                "Say whether the local authority complied with this rule in the quarter",
+                fields=("compliance",),
+                subject=key,
+                subject_label=label,
+            )
+
+
+@check(
+    "DR010",
+    Severity.ERROR,
+    "Each rule not complied with says what happened",
+    ("compliance", "explanation"),
+)
+def _non_compliance_explained(figures: Figures) -> Iterator[Finding]:
+    if figures.statement is None:
+        return
+    for key, label in figures.statement.questions:
+        answer, explanation = figures.statement.answers.get(key, ("", ""))
+        if answer == NOT_COMPLIED and not explanation.strip():
+            yield Finding(
+                "DR010",
+                Severity.ERROR,
+                "Say what happened where the local authority did not comply, and what it is "
+                "doing about it",
+                fields=("explanation",),
+                subject=key,
+                subject_label=label,
+            )
+
+
+@check(
+    "DR011",
+    Severity.ERROR,
+    "What the portal holds for the quarter is confirmed",
+    ("holdings_confirmed",),
+)
+def _holdings_confirmed(figures: Figures) -> Iterator[Finding]:
+    if figures.statement is not None and not figures.statement.holdings_confirmed:
+        yield Finding(
+            "DR011",
+            Severity.ERROR,
+            "Confirm the cap exceptions and breaches the portal holds for the quarter against "
+            "the local authority's records",
+            fields=("holdings_confirmed",),
+        )
 
 
 # Queries ----------------------------------------------------------------------------------------

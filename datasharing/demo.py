@@ -15,6 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from datasharing import services
 from datasharing.models import (
+    Compliance,
+    ComplianceAnswer,
     DataReturn,
     RateLine,
     ReturnCoverage,
@@ -24,6 +26,7 @@ from datasharing.models import (
     WorkforceLine,
     quarter_dates,
 )
+from datasharing.national_return import current_layout
 from mou.models import EngagementType, JobType, LocalAuthority, Region
 
 # Each job type's share of an LA's social workers (illustrative).
@@ -135,6 +138,7 @@ def seed(*, stdout) -> None:
                 data_return=data_return, period=period, local_authority=la
             )
             late = n % 9 == 4
+            submitted = state != RevisionState.DRAFT
             submitted_on = period.due_on + datetime.timedelta(days=3 if late else -2)
             revision = Revision.objects.create(
                 data_return=data_return,
@@ -149,7 +153,13 @@ def seed(*, stdout) -> None:
                 if state == RevisionState.AUTHORISED
                 else None,
                 total_monthly_agency_cost=Decimal(size * 900),
+                # Submitted ones made their statement and confirmed the portal's holdings.
+                statement_layout=current_layout().version if submitted else "",
+                holdings_confirmed_by=lead if camden and submitted else None,
+                holdings_confirmed_at=_at(submitted_on, 10) if submitted else None,
             )
+            if submitted:
+                ComplianceAnswer.objects.bulk_create(made_up_answers(revision, rng))
             lines, rates = made_up_figures(revision, rng, size, agency_pct)
             WorkforceLine.objects.bulk_create(lines)
             RateLine.objects.bulk_create(rates)
@@ -161,6 +171,24 @@ def seed(*, stdout) -> None:
     stdout.write(
         f"Demo data returns: London, {start:%B %Y} to {end:%B %Y}, {len(las)} local authorities"
     )
+
+
+def made_up_answers(revision: Revision, rng: random.Random) -> list[ComplianceAnswer]:
+    """A submitted revision's compliance answers (illustrative): every rule complied with, now
+    and then one not, with what happened."""
+    layout = current_layout()
+    missed = rng.choice([None, None, None, *layout.questions])
+    return [
+        ComplianceAnswer(
+            revision=revision,
+            question=q.key,
+            answer=Compliance.NOT_COMPLIED if q == missed else Compliance.COMPLIED,
+            explanation="A legacy contract kept its own terms until it ended in the quarter"
+            if q == missed
+            else "",
+        )
+        for q in layout.questions
+    ]
 
 
 def _latest_state(n: int, camden: bool) -> str | None:

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from django import forms
 
-from datasharing.models import FTE_FIELDS, LINE_FIELDS, LINE_LABELS, Revision
-from datasharing.services import RateFigures
+from datasharing.models import FTE_FIELDS, LINE_FIELDS, LINE_LABELS, Compliance, Revision
+from datasharing.national_return import Layout
+from datasharing.services import RateFigures, statement_answers, statement_problems
 from kernel.forms import GovukDateField, GovukForm, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import EngagementType, JobType
@@ -152,6 +153,83 @@ class ExplanationForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the figure is right"},
     )
+
+
+class StatementForm(GovukForm):
+    """The national return's statement, one radio question per rule of the layout (what
+    happened revealed under "No"), then the LA's confirmation of what the portal holds and the
+    agencies it adds. Field names are the layout's keys: the service's errors use them."""
+
+    holdings_confirmed = forms.BooleanField(
+        label="I have checked these against the local authority's records",
+        required=False,
+    )
+    holdings_correction = forms.CharField(
+        label="What is missing or wrong (optional)",
+        help_text="For example a cap exception approved outside the portal",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    other_agencies = forms.CharField(
+        label="Other agencies whose behaviour affected compliance (optional)",
+        help_text="Agencies not named in the breaches above, and what they did",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, layout: Layout, revision: Revision, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.layout = layout
+        given = {a.question: a for a in revision.compliance_answers.all()}
+        self.reveals: dict[str, dict[str, list[str]]] = {}
+        for question in layout.questions:
+            answer = forms.ChoiceField(
+                label=question.text,
+                help_text=question.hint,
+                choices=Compliance.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Say whether you complied: {question.label.lower()}"},
+            )
+            explanation = forms.CharField(
+                label="What happened, and what the local authority is doing about it",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[question.key] = answer
+            self.fields[f"{question.key}_explanation"] = explanation
+            self.reveals[question.key] = {
+                Compliance.NOT_COMPLIED.value: [f"{question.key}_explanation"]
+            }
+            if question.key in given:
+                answer.initial = given[question.key].answer
+                explanation.initial = given[question.key].explanation
+        self.fields["holdings_confirmed"].initial = revision.holdings_confirmed_at is not None
+        self.fields["holdings_correction"].initial = revision.holdings_correction
+        self.fields["other_agencies"].initial = revision.other_agencies
+        self.order_fields(
+            [name for q in layout.questions for name in (q.key, f"{q.key}_explanation")]
+        )
+
+    def questions(self):
+        return [self[q.key] for q in self.layout.questions]
+
+    def clean(self):
+        """Every problem at once: what happened is missing under a "No", beside its box, even
+        while another question is unanswered (the service's rule, asked here early)."""
+        cleaned = super().clean()
+        for name, message in statement_problems(self.layout, self.answers()).items():
+            if name.endswith("_explanation") and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+    def answers(self) -> dict[str, tuple[str, str]]:
+        data = self.cleaned_data
+        given = {
+            q.key: (data[q.key], data.get(f"{q.key}_explanation", ""))
+            for q in self.layout.questions
+            if data.get(q.key)
+        }
+        return statement_answers(self.layout, given)
 
 
 class ReopenForm(GovukForm):

@@ -17,8 +17,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from mou.models import EngagementType, JobType
+from mou.models import EngagementType, JobType, LocalAuthority
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -157,6 +158,17 @@ class DataReturn(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @cached_property
+    def local_authorities(self) -> list[LocalAuthority]:
+        """The LAs the return covers, by name (read once per instance: coverage is fixed when
+        the return starts)."""
+        return [
+            c.local_authority
+            for c in self.coverage.select_related("local_authority__region").order_by(
+                "local_authority__name"
+            )
+        ]
+
 
 class ReturnCoverage(models.Model):
     """Which LAs a return covers: one return per LA per period."""
@@ -213,6 +225,18 @@ class Revision(models.Model):
         null=True,
         blank=True,
     )
+    # The national return's statement (datasharing/national_return.py): the layout its
+    # compliance answers follow, the agencies the LA adds to those named in breaches, and the
+    # LA's confirmation of what the portal holds for the quarter (cap exceptions, breaches).
+    statement_layout = models.CharField(max_length=20, blank=True)
+    other_agencies = models.TextField(
+        "Other agencies whose behaviour affected compliance", blank=True
+    )
+    holdings_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    holdings_confirmed_at = models.DateTimeField(null=True, blank=True)
+    holdings_correction = models.TextField("What is missing or wrong", blank=True)
 
     class Meta:
         ordering = ["data_return", "number"]
@@ -374,6 +398,37 @@ class Explanation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision}: {self.key}"
+
+
+class Compliance(models.TextChoices):
+    COMPLIED = "complied", "Yes, in every engagement"
+    NOT_COMPLIED = "not_complied", "No, not in every engagement"
+    NOT_APPLICABLE = "not_applicable", "Does not apply this quarter"
+
+
+class ComplianceAnswer(models.Model):
+    """The LA's answer to one compliance question of the national return's statement, with
+    what happened where it did not comply. `question` is the layout's key
+    (datasharing/national_return.py)."""
+
+    revision = models.ForeignKey(Revision, models.CASCADE, related_name="compliance_answers")
+    question = models.CharField(max_length=40)
+    answer = models.CharField(max_length=16, choices=Compliance)
+    explanation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["revision", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "question"], name="one_compliance_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer__in=Compliance.values), name="compliance_answer_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.question} {self.answer}"
 
 
 class ReminderKind(models.TextChoices):

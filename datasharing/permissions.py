@@ -60,6 +60,13 @@ def can_submit(user: User, las: Iterable[LocalAuthority]) -> bool:
     return _for_any(user, Capability.SUBMIT_DATA_RETURNS, las)
 
 
+def can_make_statement(user: User, las: Iterable[LocalAuthority]) -> bool:
+    """The national return's statement (compliance, confirming what the portal holds) is the
+    LA's own word: those who submit make it. An MSP contact preparing a draft does not, and
+    never sees the LA's records it confirms."""
+    return can_submit(user, las)
+
+
 def can_authorise(user: User, las: Iterable[LocalAuthority]) -> bool:
     """The LA's DCS, or a deputy the DCS named who still has a role at the LA."""
     las = list(las)

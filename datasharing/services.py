@@ -16,10 +16,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from cap_exceptions.models import APPROVED_STATES, CapException
-from datasharing.checks import Figures, Finding, Severity, Value, run_checks
+from datasharing.checks import (
+    CHECKS,
+    STATEMENT_CHECKS,
+    Figures,
+    Finding,
+    Severity,
+    Statement,
+    Value,
+    run_checks,
+)
 from datasharing.models import (
     LINE_FIELDS,
     AuthorisationDeputy,
+    Compliance,
+    ComplianceAnswer,
     DataReturn,
     Explanation,
     RateLine,
@@ -30,8 +41,10 @@ from datasharing.models import (
     WorkforceLine,
     quarter_dates,
 )
+from datasharing.national_return import Layout, current_layout, layout_of
 from datasharing.permissions import (
     can_authorise,
+    can_make_statement,
     can_manage_periods,
     can_name_deputies,
     can_prepare,
@@ -156,12 +169,7 @@ def return_start(
 
 
 def covered_las(data_return: DataReturn) -> list[LocalAuthority]:
-    return [
-        c.local_authority
-        for c in data_return.coverage.select_related("local_authority__region").order_by(
-            "local_authority__name"
-        )
-    ]
+    return data_return.local_authorities
 
 
 def _locked(revision: Revision) -> Revision:
@@ -286,9 +294,12 @@ def figures_of(
             data_return__coverage__local_authority__in=las,
         )
         .order_by("-number")
-        .first()
+        .values("pk")[:1]
     )
-    previous = {line.job_type: line_values(line) for line in before.lines.all()} if before else {}
+    previous = {
+        line.job_type: line_values(line)
+        for line in WorkforceLine.objects.filter(revision__in=before)
+    }
     caps = {
         (cap.job_type, cap.engagement_type): cap.max_hourly_rate
         for cap in PriceCap.objects.filter(
@@ -309,8 +320,96 @@ def figures_of(
     for job_type in in_quarter.values_list("job_type", flat=True):
         exceptions[job_type] = exceptions.get(job_type, 0) + 1
     return Figures(
-        lines=saved_lines, rates=saved_rates, previous=previous, caps=caps, exceptions=exceptions
+        lines=saved_lines,
+        rates=saved_rates,
+        previous=previous,
+        caps=caps,
+        exceptions=exceptions,
+        statement=statement_of(revision) if lines is None else None,
     )
+
+
+def statement_of(revision: Revision) -> Statement:
+    """A revision's national return statement as the checks read it, in the layout it was
+    answered in."""
+    layout = layout_of(revision.statement_layout)
+    return Statement(
+        questions=tuple((q.key, q.label) for q in layout.questions),
+        answers={a.question: (a.answer, a.explanation) for a in revision.compliance_answers.all()},
+        holdings_confirmed=revision.holdings_confirmed_at is not None,
+    )
+
+
+def statement_answers(
+    layout: Layout, answers: Mapping[str, tuple[str, str]]
+) -> dict[str, tuple[str, str]]:
+    """The answers a layout asks for, each (answer, explanation); an explanation is kept only
+    where the LA did not comply (what was typed under another answer was hidden)."""
+    return {
+        key: (answer, explanation.strip() if answer == Compliance.NOT_COMPLIED else "")
+        for key, (answer, explanation) in answers.items()
+        if layout.question(key) is not None and answer in Compliance.values
+    }
+
+
+def statement_problems(layout: Layout, answers: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """What stops a statement being saved, by where it is (`<key>`: a question unanswered;
+    `<key>_explanation`: what happened is missing), from the registry's checks DR009 and DR010.
+    DR011 (the holdings confirmed) stops a submission, not a save."""
+    statement = Statement(
+        questions=tuple((q.key, q.label) for q in layout.questions),
+        answers=answers,
+        holdings_confirmed=True,
+    )
+    figures = Figures(lines={}, statement=statement)
+    return {
+        (f.subject if f.code == "DR009" else f"{f.subject}_explanation"): f.message
+        for code in ("DR009", "DR010")
+        for f in CHECKS[code].test(figures)
+    }
+
+
+@transaction.atomic
+def statement_save(
+    *,
+    revision: Revision,
+    answers: Mapping[str, tuple[str, str]],
+    other_agencies: str = "",
+    holdings_confirmed: bool = False,
+    holdings_correction: str = "",
+    actor: User,
+) -> Revision:
+    """Save a draft's statement in the current layout: an answer to every compliance question
+    (what happened, where the LA did not comply), agencies the LA adds, and its confirmation of
+    what the portal holds. Errors are keyed by question (`<key>`, `<key>_explanation`)."""
+    revision = _locked(revision)
+    require(can_make_statement(actor, covered_las(revision.data_return)))
+    if revision.state != RevisionState.DRAFT:
+        raise ValidationError(
+            f"Revision {revision.number} is {revision.get_state_display().lower()}: only a draft "
+            "can change"
+        )
+    layout = current_layout()
+    given = statement_answers(layout, answers)
+    problems = statement_problems(layout, given)
+    if problems:
+        raise ValidationError(problems)
+    revision.compliance_answers.all().delete()
+    ComplianceAnswer.objects.bulk_create(
+        [
+            ComplianceAnswer(revision=revision, question=key, answer=answer, explanation=text)
+            for key, (answer, text) in given.items()
+        ]
+    )
+    revision.statement_layout = layout.version
+    revision.other_agencies = other_agencies.strip()
+    revision.holdings_correction = holdings_correction.strip()
+    if not holdings_confirmed:
+        revision.holdings_confirmed_by, revision.holdings_confirmed_at = None, None
+    elif revision.holdings_confirmed_at is None:
+        revision.holdings_confirmed_by, revision.holdings_confirmed_at = actor, timezone.now()
+    revision.save()
+    return revision
 
 
 @dataclass
@@ -323,6 +422,14 @@ class Outcome:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def figure_errors(self) -> list[Finding]:
+        return [f for f in self.errors if f.code not in STATEMENT_CHECKS]
+
+    @property
+    def statement_errors(self) -> list[Finding]:
+        return [f for f in self.errors if f.code in STATEMENT_CHECKS]
 
     @property
     def queries(self) -> list[Finding]:
@@ -340,7 +447,7 @@ class Outcome:
 def revision_check(revision: Revision) -> Outcome:
     return Outcome(
         run_checks(figures_of(revision)),
-        set(revision.explanations.values_list("key", flat=True)),
+        {e.key for e in revision.explanations.all()},
     )
 
 
@@ -407,6 +514,11 @@ def return_reopen(*, revision: Revision, actor: User, reason: str) -> Revision:
         number=revision.number + 1,
         prepared_by=actor,
         total_monthly_agency_cost=revision.total_monthly_agency_cost,
+        # The statement carries over; the LA confirms the portal's holdings again (they may
+        # have changed since).
+        statement_layout=revision.statement_layout,
+        other_agencies=revision.other_agencies,
+        holdings_correction=revision.holdings_correction,
     )
     revision.replaced_by = draft
     revision.save(update_fields=["replaced_by"])
@@ -437,6 +549,14 @@ def return_reopen(*, revision: Revision, actor: User, reason: str) -> Revision:
         [
             Explanation(revision=draft, key=e.key, text=e.text, written_by=e.written_by)
             for e in revision.explanations.all()
+        ]
+    )
+    ComplianceAnswer.objects.bulk_create(
+        [
+            ComplianceAnswer(
+                revision=draft, question=a.question, answer=a.answer, explanation=a.explanation
+            )
+            for a in revision.compliance_answers.all()
         ]
     )
     return draft

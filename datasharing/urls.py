@@ -12,6 +12,7 @@ urlpatterns = [
     path("returns/periods/<int:pk>/start/", views.return_start, name="start"),
     path("returns/<int:pk>/", views.return_detail, name="detail"),
     path("returns/<int:pk>/figures/", views.figures_edit, name="edit"),
+    path("returns/<int:pk>/statement/", views.statement_edit, name="statement"),
     path("returns/<int:pk>/explain/", views.explain, name="explain"),
     path("returns/<int:pk>/upload/", views.upload, name="upload"),
     path(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from datasharing.forms import (
     PeriodForm,
     ReopenForm,
     ReturnFileForm,
+    StatementForm,
 )
 from datasharing.models import (
     AuthorisationDeputy,
@@ -28,6 +30,7 @@ from datasharing.models import (
     Revision,
     RevisionState,
 )
+from datasharing.national_return import current_layout, layout_of
 from datasharing.rates import as_percentage, rates_of
 from datasharing.template_file import HEADER, lines_and_rates, read_return_file, template_rows
 from kernel.exports import csv_response, xlsx_response
@@ -44,9 +47,21 @@ def _require_returns(request: AuthenticatedHttpRequest) -> None:
 
 
 def _get_return(request: AuthenticatedHttpRequest, pk: int) -> tuple[DataReturn, Revision]:
-    data_return = permissions.get_return_for_user(request.user, pk, related=RETURN_RELATED)
-    revisions = list(data_return.revisions.order_by("number"))
+    data_return, revisions = _get_return_and_revisions(request, pk)
     return data_return, revisions[-1]
+
+
+def _get_return_and_revisions(
+    request: AuthenticatedHttpRequest, pk: int
+) -> tuple[DataReturn, list[Revision]]:
+    """The return (404 outside the person's scope) and its revisions, oldest first."""
+    data_return = permissions.get_return_for_user(request.user, pk, related=RETURN_RELATED)
+    revisions = list(
+        data_return.revisions.select_related(
+            "submitted_by", "authorised_by", "reopened_by", "holdings_confirmed_by"
+        ).order_by("number")
+    )
+    return data_return, revisions
 
 
 def return_url(data_return: DataReturn) -> str:
@@ -150,7 +165,9 @@ def return_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    data_return, revision = _get_return(request, pk)
+    data_return, revisions = _get_return_and_revisions(request, pk)
+    revision = revisions[-1]
+    prefetch_related_objects([revision], "lines", "rates", "explanations", "compliance_answers")
     las = services.covered_las(data_return)
     lines = {line.job_type: line for line in revision.lines.all()}
     outcome = services.revision_check(revision) if revision.state == RevisionState.DRAFT else None
@@ -178,11 +195,7 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "period": data_return.period,
             "las": las,
             "revision": revision,
-            "revisions": list(
-                data_return.revisions.order_by("-number").select_related(
-                    "submitted_by", "authorised_by", "reopened_by"
-                )
-            ),
+            "revisions": revisions[::-1],
             "lines": lines,
             "figure_rows": figure_rows,
             "queries": queries,
@@ -197,9 +210,25 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_reopen": revision.state in (RevisionState.SUBMITTED, RevisionState.AUTHORISED)
             and permissions.can_reopen(request.user, las),
             "state": selectors.state_of(revision),
-            "prefill": selectors.prefill(request.user, data_return, las),
+            # A draft lists what the portal holds on its statement page, where the LA confirms
+            # it; once submitted, here (the page's queries stay within budget either way).
+            "prefill": None if outcome else selectors.prefill(request.user, data_return, las),
+            "statement": _statement(revision),
+            "can_state": revision.state == RevisionState.DRAFT
+            and permissions.can_make_statement(request.user, las),
         },
     )
+
+
+def _statement(revision: Revision) -> dict:
+    """The statement's questions in the revision's layout, each with its answer (or None)."""
+    layout = layout_of(revision.statement_layout)
+    given = {a.question: a for a in revision.compliance_answers.all()}
+    return {
+        "layout": layout,
+        "answers": given,
+        "rows": [{"question": q, "answer": given.get(q.key)} for q in layout.questions],
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,6 +262,51 @@ def figures_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "datasharing/figures_form.html",
         {"form": form, "data_return": data_return, "period": data_return.period, "las": las},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def statement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The national return's statement: compliance with each rule, and the LA's confirmation of
+    what the portal holds for the quarter."""
+    data_return, revision = _get_return(request, pk)
+    las = services.covered_las(data_return)
+    if not permissions.can_make_statement(request.user, las):
+        raise PermissionDenied
+    if revision.state != RevisionState.DRAFT:
+        messages.info(
+            request,
+            f"Revision {revision.number} is {revision.get_state_display().lower()}: only a draft changes",
+        )
+        return redirect(return_url(data_return))
+    layout = current_layout()
+    form = StatementForm(request.POST or None, layout=layout, revision=revision)
+    if form.is_valid():
+        try:
+            services.statement_save(
+                revision=revision,
+                answers=form.answers(),
+                other_agencies=form.cleaned_data["other_agencies"],
+                holdings_confirmed=form.cleaned_data["holdings_confirmed"],
+                holdings_correction=form.cleaned_data["holdings_correction"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Statement saved")
+            return redirect(return_url(data_return) + "#statement")
+    return render(
+        request,
+        "datasharing/statement_form.html",
+        {
+            "form": form,
+            "layout": layout,
+            "data_return": data_return,
+            "period": data_return.period,
+            "las": las,
+            "prefill": selectors.prefill(request.user, data_return, las),
+        },
     )
 
 

@@ -249,6 +249,10 @@ PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "p
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The layout of the national return's statement new data returns are answered in
+# (datasharing/national_return.py: DfE's operational guidance is not yet confirmed).
+DATA_RETURN_STATEMENT_LAYOUT = env.str("DATA_RETURN_STATEMENT_LAYOUT", default="2024-10")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -210,6 +210,11 @@ def pages() -> list[Page]:
     london_mou = MOU.objects.get(region__code="LDN").title
     latest = ReturnPeriod.objects.filter(region__code="LDN").order_by("-year", "-quarter")[0]
     london_return = DataReturn.objects.filter(period__region__code="LDN").order_by("pk")[0]
+    # A draft's page also runs the checks against the previous quarter, the caps in force and
+    # the cap exceptions.
+    london_draft = DataReturn.objects.filter(period=latest, revisions__state="draft").order_by(
+        "pk"
+    )[0]
     return [
         Page("Health check (baseline)", ["/healthz"], None, ['"status": "ok"'], "baseline"),
         # No target: the least any signed-in page costs (session, two-factor, memberships, the
@@ -267,10 +272,17 @@ def pages() -> list[Page]:
             "list",
         ),
         Page(
-            "Data return page",
+            "Data return page (authorised)",
             [f"/returns/{london_return.pk}/"],
             "lead",
-            ['id="figures"', 'id="revisions"'],
+            ['id="figures"', 'id="revisions"', 'id="compliance"'],
+            "list",
+        ),
+        Page(
+            "Data return page (draft, checked)",
+            [f"/returns/{london_draft.pk}/"],
+            "lead",
+            ['id="figures"', 'id="checks"'],
             "list",
         ),
     ]

@@ -175,3 +175,15 @@ def logged_breach(la, *, reporter, occurred_on=None, **extra):
         **extra,
     )
     return services.breach_log(new=new, actor=reporter)
+
+
+def statement_made(revision, actor, **answers):
+    """A data return draft's national statement made: every rule complied with (or as given,
+    key=(answer, explanation)) and the portal's holdings confirmed."""
+    from datasharing import services
+    from datasharing.national_return import current_layout
+
+    given = {q.key: ("complied", "") for q in current_layout().questions} | answers
+    return services.statement_save(
+        revision=revision, answers=given, holdings_confirmed=True, actor=actor
+    )

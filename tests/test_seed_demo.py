@@ -277,7 +277,9 @@ def test_seed_demo_gives_london_four_quarters_of_returns_in_mixed_states(setting
     camden = latest.get(data_return__coverage__local_authority__la_code="202")
     outcome = services.revision_check(camden)
     assert camden.state == RevisionState.DRAFT
-    assert not outcome.errors
+    assert not outcome.figure_errors
+    assert {f.code for f in outcome.statement_errors} == {"DR009", "DR011"}  # Camden's to make
     assert "DR102" in {f.code for f in outcome.queries}  # a rate above the cap to explain
     for revision in Revision.objects.filter(state=RevisionState.AUTHORISED)[:20]:
-        assert not services.revision_check(revision).errors
+        assert not services.revision_check(revision).errors  # statements made, too
+        assert revision.compliance_answers.exists()

@@ -12,7 +12,7 @@ from accounts.roles import Role
 from datasharing import services
 from datasharing.models import LINE_FIELDS, AuthorisationDeputy, RevisionState
 from mou.models import JobType
-from tests.factories import local_authority, person_with_role
+from tests.factories import local_authority, person_with_role, statement_made
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def submitted(london, la_workforce_lead):
         lines={job: dict.fromkeys(LINE_FIELDS, Decimal(0)) for job in JobType.values},
         actor=la_workforce_lead,
     )
+    statement_made(revision, la_workforce_lead)
     return services.return_submit(revision=revision, actor=la_workforce_lead)
 
 

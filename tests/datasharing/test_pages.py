@@ -15,9 +15,18 @@ from accounts.roles import Role
 from datasharing import services
 from datasharing.forms import line_name, rate_name
 from datasharing.models import LINE_FIELDS, DataReturn, RevisionState
+from datasharing.national_return import current_layout
 from mou import services as mou_services
 from mou.models import EngagementType, JobType, PriceCap
-from tests.factories import MSPContractFactory, local_authority, mou_version, person_with_role
+from tests.factories import (
+    AgencyFactory,
+    MSPContractFactory,
+    local_authority,
+    logged_breach,
+    mou_version,
+    person_with_role,
+    statement_made,
+)
 
 pytestmark = pytest.mark.django_db
 LTD = EngagementType.LIMITED_COMPANY_UMBRELLA
@@ -106,6 +115,18 @@ def test_the_lead_starts_enters_explains_and_submits_and_the_dcs_authorises(
     )
     page = client.get(reverse("datasharing:detail", args=[data_return.pk])).content.decode()
     assert "Explained: Two workers under an approved exception" in page
+    assert "DR009 (Price caps)" in page  # the statement is still to make
+    assert "Submit for authorisation" not in page
+
+    statement = reverse("datasharing:statement", args=[data_return.pk])
+    assert "Did the local authority comply with the price caps rule" in (
+        client.get(statement).content.decode()
+    )
+    answers = {q.key: "complied" for q in current_layout().questions}
+    response = client.post(statement, answers | {"holdings_confirmed": "on"})
+    assert response.status_code == 302
+    page = client.get(reverse("datasharing:detail", args=[data_return.pk])).content.decode()
+    assert "Yes, in every engagement" in page
     assert "Submit for authorisation" in page
     assert client.post(reverse("datasharing:submit", args=[data_return.pk])).status_code == 302
     assert client.get(reverse("datasharing:authorise", args=[data_return.pk])).status_code == 403
@@ -171,6 +192,7 @@ def test_the_regional_lead_tracks_the_region_and_reopens(
         lines={job: {n: Decimal(GOOD[n]) for n in LINE_FIELDS} for job in JobType.values},
         actor=la_workforce_lead,
     )
+    statement_made(revision, la_workforce_lead)
     services.return_submit(revision=revision, actor=la_workforce_lead)
     client.force_login(regional_lead)
     page = client.get(reverse("datasharing:tracker", args=[period.pk])).content.decode()
@@ -198,6 +220,7 @@ def test_a_reopen_needs_a_reason_beside_the_field(client, camden_return, la_work
         lines={job: {n: Decimal(GOOD[n]) for n in LINE_FIELDS} for job in JobType.values},
         actor=la_workforce_lead,
     )
+    statement_made(revision, la_workforce_lead)
     services.return_submit(revision=revision, actor=la_workforce_lead)
     client.force_login(dcs)
     response = client.post(reverse("datasharing:reopen", args=[camden_return.pk]), {"reason": ""})
@@ -299,3 +322,51 @@ def test_the_returns_home_keeps_a_fixed_query_count(
     client.force_login(la_workforce_lead)
     page = client.get(reverse("datasharing:home")).content.decode()
     assert page.count("Open LDN-") == 4
+
+
+def test_a_drafts_and_a_submitted_returns_page_keep_a_fixed_count_within_15(
+    client, period, camden_return, la_workforce_lead, dcs, regional_lead
+):
+    """The draft's page runs the checks (the previous quarter, the caps, cap exceptions); the
+    submitted one lists what the portal holds (cap exceptions, breaches, their agencies)."""
+    revision = camden_return.revisions.get()
+    services.revision_save(
+        revision=revision,
+        lines={job: {n: Decimal(GOOD[n]) for n in LINE_FIELDS} for job in JobType.values},
+        actor=la_workforce_lead,
+    )
+    detail = reverse("datasharing:detail", args=[camden_return.pk])
+    logged_breach(
+        local_authority("202"),
+        reporter=regional_lead,
+        occurred_on=datetime.date(2026, 7, 20),
+        agencies=[AgencyFactory()],
+    )
+    client.force_login(la_workforce_lead)
+    client.get(reverse("datasharing:home"))
+    draft_few = _queries(client, detail)
+    statement_made(revision, la_workforce_lead)
+    services.return_submit(revision=revision, actor=la_workforce_lead)
+    client.force_login(dcs)
+    client.get(reverse("datasharing:home"))
+    submitted_few = _queries(client, detail)
+
+    for day in (3, 10, 17):
+        logged_breach(
+            local_authority("202"),
+            reporter=regional_lead,
+            occurred_on=datetime.date(2026, 8, day),
+            agencies=[AgencyFactory()],
+        )
+    second = services.return_reopen(revision=revision, actor=dcs, reason="Leavers")
+    services.explanation_save(revision=second, key="DR101:x", text="t", actor=la_workforce_lead)
+    client.force_login(la_workforce_lead)
+    client.get(reverse("datasharing:home"))
+    draft_many = _queries(client, detail)
+    statement_made(second, la_workforce_lead)
+    services.return_submit(revision=second, actor=la_workforce_lead)
+    client.force_login(dcs)
+    client.get(reverse("datasharing:home"))
+    submitted_many = _queries(client, detail)
+    assert (draft_few, submitted_few) == (draft_many, submitted_many)
+    assert max(draft_many, submitted_many) <= 15

@@ -12,9 +12,16 @@ from django.urls import reverse
 from cap_exceptions import services as exception_services
 from cap_exceptions.models import CapException
 from datasharing import services
+from datasharing.models import LINE_FIELDS
 from mou import services as mou_services
 from mou.models import EngagementType, JobType, PriceCap
-from tests.factories import AgencyFactory, local_authority, logged_breach, mou_version
+from tests.factories import (
+    AgencyFactory,
+    local_authority,
+    logged_breach,
+    mou_version,
+    statement_made,
+)
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -75,17 +82,37 @@ def test_the_las_people_see_the_quarters_exceptions_breaches_and_agencies(
 ):
     data_return, exception, breach = setting
     client.force_login(la_workforce_lead)
+    # A draft's statement page lists them for the lead to confirm ...
+    statement = reverse("datasharing:statement", args=[data_return.pk])
+    page = client.get(statement).content.decode()
+    for section in (page[page.index("What the portal holds") :], _submitted_page(client, setting)):
+        assert exception.reference in section
+        assert f"approved by {dcs}" in section
+        assert breach.reference in section
+        assert "Agencies named in them: Kingsmead Staffing Ltd" in section
+
+
+def _submitted_page(client, setting) -> str:
+    """... and, once submitted, the return's page, for the DCS who authorises."""
+    data_return = setting[0]
+    revision = data_return.revisions.get()
+    lead = revision.data_return.created_by
+    services.revision_save(
+        revision=revision,
+        lines={job: dict.fromkeys(LINE_FIELDS, Decimal(0)) for job in JobType.values},
+        actor=lead,
+    )
+    statement_made(revision, lead)
+    services.return_submit(revision=revision, actor=lead)
     page = client.get(reverse("datasharing:detail", args=[data_return.pk])).content.decode()
-    section = page[page.index('id="prefill"') :]
-    assert exception.reference in section
-    assert f"approved by {dcs}" in section
-    assert breach.reference in section
-    assert "Agencies named in them: Kingsmead Staffing Ltd" in section
+    return page[page.index('id="statement"') :]
 
 
 def test_an_msp_contact_preparing_the_draft_sees_none_of_it(client, setting, msp_contact):
-    data_return, exception, _breach = setting
+    data_return, exception, breach = setting
     client.force_login(msp_contact)
-    page = client.get(reverse("datasharing:detail", args=[data_return.pk])).content.decode()
+    assert client.get(reverse("datasharing:statement", args=[data_return.pk])).status_code == 403
+    page = _submitted_page(client, setting)
     assert exception.reference not in page
+    assert breach.reference not in page
     assert "None you can see" in page

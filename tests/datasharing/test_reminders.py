@@ -15,7 +15,7 @@ from datasharing import services
 from datasharing.models import LINE_FIELDS, ReminderKind, ReturnReminder
 from datasharing.reminders import kind_on
 from mou.models import JobType
-from tests.factories import local_authority
+from tests.factories import local_authority, statement_made
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -107,6 +107,7 @@ def test_an_authorised_return_is_not_reminded(
         lines={job: dict.fromkeys(LINE_FIELDS, Decimal(0)) for job in JobType.values},
         actor=la_workforce_lead,
     )
+    statement_made(revision, la_workforce_lead)
     services.return_submit(revision=revision, actor=la_workforce_lead)
     services.return_authorise(revision=revision, actor=dcs)
     mail.outbox.clear()

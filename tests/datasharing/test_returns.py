@@ -27,6 +27,7 @@ from tests.factories import (
     mou_version,
     person_with_role,
     region,
+    statement_made,
 )
 
 pytestmark = pytest.mark.django_db
@@ -83,10 +84,12 @@ def draft(period, la_workforce_lead):
     return data_return.revisions.get()
 
 
-def _filled(draft, actor, lines=None, rates=()):
-    return services.revision_save(
+def _filled(draft, actor, lines=None, rates=(), *, statement=True):
+    """A draft's figures saved and, unless told not to, its statement made."""
+    revision = services.revision_save(
         revision=draft, lines=lines or _all_good(), rates=rates, actor=actor
     )
+    return statement_made(revision, actor) if statement else revision
 
 
 def test_a_periods_default_dates_count_working_days_from_the_quarters_end():
@@ -166,7 +169,7 @@ def test_who_may_start_a_return(period, dcs, regional_lead, newcastle_dcs, msp_c
 
 
 def test_an_msp_contact_prepares_but_never_submits(draft, msp_contact):
-    _filled(draft, msp_contact)
+    _filled(draft, msp_contact, statement=False)
     with pytest.raises(PermissionDenied):
         services.return_submit(revision=draft, actor=msp_contact)
 

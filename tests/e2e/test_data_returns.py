@@ -1,5 +1,6 @@
-"""A data return in a browser: the LA lead enters the figures, explains a query and submits;
-the DCS authorises; the regional lead sees the tracker. axe on every page."""
+"""A data return in a browser: the LA lead enters the figures, explains a query, makes the
+national statement and submits; the DCS authorises; the regional lead sees the tracker. axe on
+every page."""
 
 import datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from datasharing import services
 from datasharing.models import LINE_FIELDS, DataReturn, ReturnPeriod, RevisionState
+from datasharing.national_return import current_layout
 from mou import services as mou_services
 from mou.models import EngagementType, JobType, PriceCap
 from tests.e2e.conftest import assert_accessible
@@ -32,6 +34,31 @@ FIGURES = {
     "Agency workers paid above the cap": "0",
     "Of those, under an approved cap exception": "0",
 }
+
+
+def _make_statement(page, *, not_complied: str = "") -> None:
+    """Answer every compliance question from the return's page ("No" for the question given,
+    saying what happened, under a reveal) and confirm what the portal holds."""
+    page.get_by_role("link", name="Answer the compliance questions").click()
+    assert_accessible(page)
+    for question in current_layout().questions:
+        group = page.get_by_role("group", name=question.text)
+        if question.key == not_complied:
+            group.get_by_label("No, not in every engagement").check()
+            explanation = group.get_by_label("What happened")
+            expect(explanation).to_be_visible()
+            if not page.locator(".govuk-error-summary").count():
+                page.get_by_role("button", name="Save the statement").click()
+                expect(page.locator(".govuk-error-summary")).to_contain_text("Say what happened")
+                assert_accessible(page)
+                group = page.get_by_role("group", name=question.text)
+                explanation = group.get_by_label("What happened")
+            explanation.fill("Two legacy contracts keep a one-week notice period")
+        else:
+            group.get_by_label("Yes, in every engagement").check()
+    page.get_by_label("I have checked these against the local authority's records").check()
+    page.get_by_role("button", name="Save the statement").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Statement saved")
 
 
 def test_enter_explain_submit_authorise_and_track(live_server, signed_in_page):
@@ -87,6 +114,10 @@ def test_enter_explain_submit_authorise_and_track(live_server, signed_in_page):
     )
     page.get_by_role("button", name="Save the explanation").click()
     expect(page.locator("#checks")).to_contain_text("Explained: One worker under")
+    expect(page.locator("#statement-to-do")).to_contain_text("DR011")
+    _make_statement(page, not_complied="notice_weeks")
+    expect(page.locator("#compliance")).to_contain_text("Two legacy contracts")
+    assert_accessible(page)
     page.get_by_role("button", name="Submit for authorisation").click()
     assert_accessible(page)
     page.get_by_role("button", name="Submit the return").click()
@@ -185,6 +216,7 @@ def test_download_the_template_upload_it_with_a_query_explain_and_submit(
         "One worker under an approved exception"
     )
     page.get_by_role("button", name="Save the explanation").click()
+    _make_statement(page)
     page.get_by_role("button", name="Submit for authorisation").click()
     page.get_by_role("button", name="Submit the return").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted")

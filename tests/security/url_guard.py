@@ -198,6 +198,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:detail": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:edit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:explain": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:statement": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:upload": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:deputies": lambda ctx: {"la_code": "391"},
     "datasharing:period_dates": lambda ctx: {"pk": ctx.data_return.period_id},
