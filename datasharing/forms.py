@@ -7,7 +7,7 @@ from django import forms
 from datasharing.models import FTE_FIELDS, LINE_FIELDS, LINE_LABELS, Compliance, Revision
 from datasharing.national_return import Layout
 from datasharing.services import RateFigures, statement_answers, statement_problems
-from kernel.forms import GovukDateField, GovukForm, model_choice_field
+from kernel.forms import GovukDateField, GovukForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import EngagementType, JobType
 
@@ -230,6 +230,29 @@ class StatementForm(GovukForm):
             if data.get(q.key)
         }
         return statement_answers(self.layout, given)
+
+
+class JointStartForm(GovukForm):
+    """One return for LAs that report jointly (through one children's services company)."""
+
+    local_authorities = forms.MultipleChoiceField(
+        label="Which local authorities does the return cover?",
+        help_text="Select each local authority that reports with the others",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the local authorities the return covers"},
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "local_authorities").choices = choices
+
+    def clean_local_authorities(self) -> list[str]:
+        codes = self.cleaned_data["local_authorities"]
+        if len(codes) < 2:
+            raise forms.ValidationError(
+                "Select at least two local authorities: for one, start its own return"
+            )
+        return codes
 
 
 class ReopenForm(GovukForm):

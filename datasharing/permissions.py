@@ -3,7 +3,8 @@
 
 - The LA's workforce leads prepare and submit; an MSP contact may prepare a draft for an LA its
   MSP serves today, but not submit it.
-- The LA's DCS authorises; the DCS or a regional lead of the region reopens.
+- The LA's DCS authorises; the DCS or a regional lead of the region reopens (after the period
+  closes, only a regional lead).
 - Admins set the region's periods. Regional leads see the region's returns (the tracker).
 For a joint return (LAs reporting together) holding the capability for any LA it covers is
 enough: the return is theirs too.
@@ -98,8 +99,15 @@ def possible_deputies(local_authority: LocalAuthority):
     )
 
 
-def can_reopen(user: User, las: Iterable[LocalAuthority]) -> bool:
-    return _for_any(user, Capability.REOPEN_DATA_RETURNS, las)
+def can_reopen(user: User, data_return: DataReturn) -> bool:
+    """The LA's DCS or a regional lead; once the period has closed, only a regional lead (the
+    region's figures for it are settled)."""
+    las = data_return.local_authorities
+    if not _for_any(user, Capability.REOPEN_DATA_RETURNS, las):
+        return False
+    if timezone.localdate() <= data_return.period.closes_on:
+        return True
+    return _for_any(user, Capability.LEAD_REGION, las)
 
 
 def can_manage_periods(user: User, region: Region) -> bool:

@@ -132,10 +132,12 @@ def period_change_dates(
 def return_start(
     *, period: ReturnPeriod, local_authorities: Sequence[LocalAuthority], actor: User
 ) -> DataReturn:
-    """Start a return for one LA, or for LAs that report jointly: its first revision, a draft."""
+    """Start a return for one LA, or for LAs that report jointly: its first revision, a draft.
+    The actor prepares returns for every LA it covers (once started, any one is enough to work
+    on it): no one starts a return in another LA's name."""
     if not local_authorities:
         raise ValueError("A return covers at least one local authority")
-    require(can_prepare(actor, local_authorities))
+    require(all(can_prepare(actor, [la]) for la in local_authorities))
     outside = [la for la in local_authorities if la.region_id != period.region_id]
     if outside:
         raise ValidationError(f"{outside[0]} is not in {period.region.name}")
@@ -497,7 +499,7 @@ def return_reopen(*, revision: Revision, actor: User, reason: str) -> Revision:
     from it. An authorised one keeps counting until the next is authorised; a submitted one is
     sent back. Returns the new draft."""
     revision = _locked(revision)
-    require(can_reopen(actor, covered_las(revision.data_return)))
+    require(can_reopen(actor, revision.data_return))
     if revision.replaced_by_id:
         raise ValidationError(f"Revision {revision.number} is already reopened")
     if revision.state not in (RevisionState.SUBMITTED, RevisionState.AUTHORISED):

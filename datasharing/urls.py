@@ -10,6 +10,7 @@ urlpatterns = [
     path("returns/regions/<str:code>/periods/new/", views.period_new, name="period_new"),
     path("returns/deputies/<str:la_code>/", views.deputies, name="deputies"),
     path("returns/periods/<int:pk>/start/", views.return_start, name="start"),
+    path("returns/periods/<int:pk>/start-joint/", views.joint_start, name="joint_start"),
     path("returns/<int:pk>/", views.return_detail, name="detail"),
     path("returns/<int:pk>/figures/", views.figures_edit, name="edit"),
     path("returns/<int:pk>/statement/", views.statement_edit, name="statement"),

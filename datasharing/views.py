@@ -16,6 +16,7 @@ from datasharing.forms import (
     DeputyForm,
     ExplanationForm,
     FiguresForm,
+    JointStartForm,
     PeriodDatesForm,
     PeriodForm,
     ReopenForm,
@@ -101,7 +102,14 @@ def returns_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         tracks = permissions.can_track(request.user, period.region)
         if mine or tracks:
-            rows.append({"period": period, "mine": mine, "tracks": tracks})
+            rows.append(
+                {
+                    "period": period,
+                    "mine": mine,
+                    "tracks": tracks,
+                    "joint": sum(item["data_return"] is None for item in mine) >= 2,
+                }
+            )
     deputy_las = [la for la in las if permissions.can_name_deputies(request.user, la)]
     return render(
         request,
@@ -163,6 +171,40 @@ def return_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("datasharing:edit", pk=data_return.pk)
 
 
+@require_http_methods(["GET", "POST"])
+def joint_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One return covering LAs that report jointly: those of the person's LAs in the period's
+    region with no return yet."""
+    period = get_object_or_404(
+        ReturnPeriod.objects.visible_to(request.user).select_related("region"), pk=pk
+    )
+    taken = set(
+        ReturnCoverage.objects.filter(period=period).values_list("local_authority_id", flat=True)
+    )
+    open_las = {
+        la.la_code: la
+        for la in permissions.las_for_returns(request.user)
+        if la.region_id == period.region_id and la.pk not in taken
+    }
+    if len(open_las) < 2:
+        raise Http404
+    form = JointStartForm(
+        request.POST or None, choices=[(code, la.name) for code, la in open_las.items()]
+    )
+    if form.is_valid():
+        try:
+            data_return = services.return_start(
+                period=period,
+                local_authorities=[open_las[c] for c in form.cleaned_data["local_authorities"]],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, fields=False)
+        else:
+            return redirect("datasharing:edit", pk=data_return.pk)
+    return render(request, "datasharing/joint_start.html", {"form": form, "period": period})
+
+
 @require_GET
 def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     data_return, revisions = _get_return_and_revisions(request, pk)
@@ -208,7 +250,7 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_authorise": revision.state == RevisionState.SUBMITTED
             and permissions.can_authorise(request.user, las),
             "can_reopen": revision.state in (RevisionState.SUBMITTED, RevisionState.AUTHORISED)
-            and permissions.can_reopen(request.user, las),
+            and permissions.can_reopen(request.user, data_return),
             "state": selectors.state_of(revision),
             # A draft lists what the portal holds on its statement page, where the LA confirms
             # it; once submitted, here (the page's queries stay within budget either way).
@@ -327,8 +369,10 @@ def explain(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _confirm(request, pk, *, action, allowed, template, form_class=ConfirmForm, done):
+    """A confirmation page for an action on the return's latest revision; `allowed(user,
+    data_return)` says who may take it."""
     data_return, revision = _get_return(request, pk)
-    if not allowed(request.user, services.covered_las(data_return)):
+    if not allowed(request.user, data_return):
         raise PermissionDenied
     form = form_class(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -357,7 +401,7 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action=services.return_submit,
-        allowed=permissions.can_submit,
+        allowed=lambda user, r: permissions.can_submit(user, services.covered_las(r)),
         template="datasharing/submit.html",
         done=lambda r: f"{r.reference} submitted. Your DCS has been asked to authorise it.",
     )
@@ -369,7 +413,7 @@ def authorise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action=services.return_authorise,
-        allowed=permissions.can_authorise,
+        allowed=lambda user, r: permissions.can_authorise(user, services.covered_las(r)),
         template="datasharing/authorise.html",
         done=lambda r: f"{r.reference} authorised",
     )

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from accounts.roles import Role
 from datasharing import services
 from datasharing.models import (
@@ -22,6 +23,7 @@ from datasharing.permissions import get_return_for_user
 from mou import services as mou_services
 from mou.models import EngagementType, JobType, PriceCap
 from tests.factories import (
+    MembershipFactory,
     MSPContractFactory,
     local_authority,
     mou_version,
@@ -141,6 +143,10 @@ def test_one_return_per_la_per_period(period, draft, la_workforce_lead):
 def test_las_reporting_jointly_submit_one_return(period, reference_data):
     kingston, richmond = local_authority("314"), local_authority("318")
     lead = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=kingston)
+    with pytest.raises(PermissionDenied):  # not in Richmond's name without a role there
+        services.return_start(period=period, local_authorities=[kingston, richmond], actor=lead)
+    MembershipFactory(user=lead, role=Role.LA_WORKFORCE_LEAD, local_authority=richmond)
+    lead = User.objects.get(pk=lead.pk)  # a person's roles are read once per request
     joint = services.return_start(period=period, local_authorities=[kingston, richmond], actor=lead)
     assert joint.reference == "LDN-2026-Q3-314-318"
     richmond_lead = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=richmond)
@@ -331,3 +337,55 @@ def test_the_previous_authorised_quarter_and_caps_feed_the_queries(
     assert figures.caps == {(JobType.SOCIAL_WORKER, LTD): Decimal("45.00")}
     codes = {f.code for f in services.revision_check(draft).queries}
     assert codes == {"DR101"}  # 6 → 10 agency workers
+
+
+def test_once_the_period_closes_only_a_regional_lead_reopens(
+    draft, la_workforce_lead, dcs, regional_lead, client, time_machine
+):
+    _filled(draft, la_workforce_lead)
+    services.return_submit(revision=draft, actor=la_workforce_lead)
+    authorised = services.return_authorise(revision=draft, actor=dcs)
+    closes = authorised.data_return.period.closes_on
+    time_machine.move_to(
+        datetime.datetime.combine(closes + datetime.timedelta(days=1), datetime.time(10)).replace(
+            tzinfo=ZoneInfo("Europe/London")
+        ),
+        tick=False,
+    )
+    with pytest.raises(PermissionDenied):
+        services.return_reopen(revision=authorised, actor=dcs, reason="Wrong FTE")
+    client.force_login(dcs)
+    url = f"/returns/{authorised.data_return_id}/reopen/"
+    assert client.get(url).status_code == 403
+    assert "Reopen" not in client.get(f"/returns/{authorised.data_return_id}/").content.decode()
+    second = services.return_reopen(revision=authorised, actor=regional_lead, reason="Wrong FTE")
+    assert second.number == 2
+
+
+def test_a_joint_return_is_started_on_the_page_for_the_persons_own_las(
+    client, period, reference_data
+):
+    kingston, richmond = local_authority("314"), local_authority("318")
+    lead = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=kingston)
+    url = f"/returns/periods/{period.pk}/start-joint/"
+    client.force_login(lead)
+    assert client.get(url).status_code == 404  # one LA: nothing to join
+    assert "report jointly" not in client.get("/returns/").content.decode()
+    MembershipFactory(user=lead, role=Role.LA_WORKFORCE_LEAD, local_authority=richmond)
+    assert "report jointly" in client.get("/returns/").content.decode()
+    page = client.get(url).content.decode()
+    assert "Kingston upon Thames" in page
+    assert "Richmond upon Thames" in page
+    assert "Camden" not in page
+    response = client.post(url, {"local_authorities": ["314"]})
+    assert response.context["form"].errors["local_authorities"] == [
+        "Select at least two local authorities: for one, start its own return"
+    ]
+    response = client.post(url, {"local_authorities": ["314", "202"]})  # Camden is not theirs
+    assert "local_authorities" in response.context["form"].errors
+    assert not DataReturn.objects.exists()
+    response = client.post(url, {"local_authorities": ["314", "318"]})
+    joint = DataReturn.objects.get()
+    assert response.url == f"/returns/{joint.pk}/figures/"
+    assert joint.reference == "LDN-2026-Q3-314-318"
+    assert client.get(url).status_code == 404  # both now have a return

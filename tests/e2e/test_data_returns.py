@@ -16,7 +16,13 @@ from datasharing.national_return import current_layout
 from mou import services as mou_services
 from mou.models import EngagementType, JobType, PriceCap
 from tests.e2e.conftest import assert_accessible
-from tests.factories import local_authority, mou_version, person_with_role, region
+from tests.factories import (
+    MembershipFactory,
+    local_authority,
+    mou_version,
+    person_with_role,
+    region,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FIGURES = {
@@ -243,3 +249,34 @@ def test_a_regions_admin_adds_a_period_and_changes_its_dates(live_server, signed
         "dates of July to September 2026"
     )
     assert ReturnPeriod.objects.get().due_on == datetime.date(2026, 11, 5)
+
+
+def test_a_lead_of_two_las_starts_one_joint_return(live_server, signed_in_page):
+    today = timezone.localdate()
+    ReturnPeriod.objects.create(
+        region=region("LDN"),
+        year=2026,
+        quarter=3,
+        opens_on=today - datetime.timedelta(days=5),
+        due_on=today + datetime.timedelta(days=20),
+        closes_on=today + datetime.timedelta(days=40),
+    )
+    lead = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=local_authority("314"))
+    MembershipFactory(
+        user=lead, role=Role.LA_WORKFORCE_LEAD, local_authority=local_authority("318")
+    )
+
+    page = signed_in_page(person=lead)
+    page.goto(f"{live_server.url}/returns/")
+    page.get_by_role(
+        "link", name="Start one return for local authorities that report jointly"
+    ).click()
+    assert_accessible(page)
+    page.get_by_label("Kingston upon Thames").check()
+    page.get_by_role("button", name="Start the return").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select at least two")
+    assert_accessible(page)
+    page.get_by_label("Richmond upon Thames").check()
+    page.get_by_role("button", name="Start the return").click()
+    expect(page.locator("h1")).to_contain_text("The figures for")
+    assert DataReturn.objects.get().reference == "LDN-2026-Q3-314-318"

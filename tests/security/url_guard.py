@@ -195,6 +195,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "breaches:action": lambda ctx: {"reference": ctx.breach.reference, "action": "accept"},
     "datasharing:tracker": lambda ctx: {"pk": ctx.data_return.period_id},
     "datasharing:start": lambda ctx: {"pk": ctx.data_return.period_id},
+    "datasharing:joint_start": lambda ctx: {"pk": ctx.data_return.period_id},
     "datasharing:detail": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:edit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:explain": lambda ctx: {"pk": ctx.data_return.pk},
