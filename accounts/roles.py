@@ -84,6 +84,8 @@ class Capability(StrEnum):
     AUTHORISE_DATA_RETURNS = "authorise_data_returns"
     REOPEN_DATA_RETURNS = "reopen_data_returns"
     MANAGE_RETURN_PERIODS = "manage_return_periods"
+    # The region's data sharing agreement: its versions and parties (datasharing)
+    MANAGE_DATA_SHARING = "manage_data_sharing"
     RUN_GOVERNANCE = "run_governance"  # groups, meetings, packs, decisions and actions
 
 
@@ -102,6 +104,7 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.LEAD_REGION: R.SCOPE,
         C.RESPOND_AT_NATIONAL_LEVEL: R.NATIONAL,
         C.MANAGE_RETURN_PERIODS: R.SCOPE,
+        C.MANAGE_DATA_SHARING: R.SCOPE,
         C.RUN_GOVERNANCE: R.SCOPE,
     },
     Role.REGIONAL_LEAD: {
@@ -114,6 +117,7 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.RECEIVE_REGION_NOTICES: R.SCOPE,
         C.SECOND_APPROVE_CAP_EXCEPTIONS: R.SCOPE,
         C.REOPEN_DATA_RETURNS: R.SCOPE,
+        C.MANAGE_DATA_SHARING: R.SCOPE,
         C.RUN_GOVERNANCE: R.SCOPE,
     },
     Role.DCS: {

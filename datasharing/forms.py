@@ -4,12 +4,27 @@ from decimal import Decimal
 
 from django import forms
 
-from datasharing.models import FTE_FIELDS, LINE_FIELDS, LINE_LABELS, Compliance, Revision
+from datasharing.models import (
+    FTE_FIELDS,
+    LINE_FIELDS,
+    LINE_LABELS,
+    Compliance,
+    Revision,
+    SharingAgreement,
+)
 from datasharing.national_return import Layout
 from datasharing.services import RateFigures, statement_answers, statement_problems
-from kernel.forms import GovukDateField, GovukForm, choice_field, model_choice_field
+from kernel.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukModelForm,
+    choice_field,
+    model_choice_field,
+)
 from kernel.uploads import UploadField
-from mou.models import EngagementType, JobType
+from mou.forms import EVIDENCE_KINDS
+from mou.models import EngagementType, JobType, LocalAuthority
+from msp.models import MSP
 
 RATE_PARTS = (("rate_min", "Lowest"), ("rate_median", "Median"), ("rate_max", "Highest"))
 
@@ -322,3 +337,89 @@ class PeriodDatesForm(GovukForm):
     opens_on = GovukDateField(label="Returns open")
     due_on = GovukDateField(label="Returns are due")
     closes_on = GovukDateField(label="The period closes")
+
+
+class AgreementForm(GovukModelForm):
+    """A version of the region's data sharing agreement (a draft: published ones do not
+    change)."""
+
+    effective_from = GovukDateField(label="Takes effect on", help_text="For example, 1 4 2026")
+    review_due = GovukDateField(label="Review due", help_text="For example, 1 4 2027")
+    document = UploadField(
+        kinds=["pdf", "docx", "doc"], required=False, label="The signed agreement document"
+    )
+
+    class Meta:
+        model = SharingAgreement
+        fields = [
+            "label",
+            "purpose",
+            "lawful_basis",
+            "data_categories",
+            "retention",
+            "effective_from",
+            "review_due",
+        ]
+        labels = {"label": "Version name"}
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "lawful_basis": forms.Textarea(attrs={"rows": 2}),
+            "data_categories": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"label": {"required": "Enter a version name, like 2026.1"}}
+
+    def __init__(self, *args, with_document: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_document:
+            del self.fields["document"]
+
+    def agreement_fields(self) -> dict[str, object]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PartyForm(GovukForm):
+    """An LA of the region (or an MSP) that signed the agreement."""
+
+    local_authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.none(),
+        label="Local authority",
+        required=False,
+        empty_label="Choose a local authority",
+    )
+    msp = forms.ModelChoiceField(
+        queryset=MSP.objects.none(),
+        label="Or a managed service provider (optional)",
+        required=False,
+        empty_label="None",
+    )
+    signed_on = GovukDateField(label="Signed on", help_text="For example, 1 5 2026")
+    signed_by_name = forms.CharField(
+        label="Signed by",
+        help_text="The name and role of the person who signed",
+        max_length=120,
+        error_messages={"required": "Enter who signed"},
+    )
+    evidence = UploadField(kinds=EVIDENCE_KINDS, required=False, label="Evidence of signing")
+
+    def __init__(self, *args, las, msps, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "local_authority").queryset = las
+        model_choice_field(self, "msp").queryset = msps
+
+    def clean(self):
+        cleaned = super().clean()
+        la, msp = cleaned.get("local_authority"), cleaned.get("msp")
+        if (la is None) == (msp is None) and "local_authority" not in self.errors:
+            self.add_error(
+                "local_authority", "Choose the local authority that signed, or an MSP, not both"
+            )
+        return cleaned
+
+
+class LeaveForm(GovukForm):
+    left_on = GovukDateField(label="Left on", help_text="For example, 30 9 2026")
+    reason = forms.CharField(
+        label="Why it is leaving",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why it is leaving"},
+    )

@@ -16,10 +16,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from mou.models import EngagementType, JobType, LocalAuthority
+from kernel.uploads import private_storage, upload_path
+from mou.models import EngagementType, JobType, LocalAuthority, VersionState, VersionStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -486,3 +488,173 @@ class AuthorisationDeputy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} for {self.local_authority}"
+
+
+# The region's data sharing agreement -----------------------------------------------------------
+
+
+class AgreementQuerySet(models.QuerySet["SharingAgreement"]):
+    def visible_to(self, user: User) -> AgreementQuerySet:
+        """Published agreements of the regions this person sees; drafts only for those who
+        manage the region's data sharing (and national admins)."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+
+        access = access_for(user)
+        scope = access.scope
+        managing = access.capability_scope(Capability.MANAGE_DATA_SHARING)
+        agreements = self if scope.national else self.filter(region_id__in=scope.region_ids)
+        if managing.national:
+            return agreements
+        return agreements.filter(
+            Q(status=VersionStatus.PUBLISHED) | Q(region_id__in=managing.region_ids)
+        )
+
+    def in_force(self, *, on: datetime.date) -> AgreementQuerySet:
+        """Published agreements whose dates cover `on` (the MOU versions' rule)."""
+        return self.filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=on),
+            status=VersionStatus.PUBLISHED,
+            effective_from__lte=on,
+        )
+
+
+class SharingAgreement(models.Model):
+    """A version of a region's agreement controlling how returns' figures are shared between
+    its partners. Stored draft or published; scheduled, in force and ended follow from the
+    dates, as for MOU versions. Published versions of a region never overlap."""
+
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="sharing_agreements")
+    label = models.CharField("Version", max_length=40, help_text="For example 2026.1")
+    status = models.CharField(max_length=16, choices=VersionStatus, default=VersionStatus.DRAFT)
+    purpose = models.TextField(help_text="Why partners share the data and what it is used for")
+    lawful_basis = models.TextField("Lawful basis")
+    data_categories = models.TextField(
+        "Categories of data", help_text="For example the quarterly workforce and pay-rate returns"
+    )
+    retention = models.CharField(
+        "Retention period", max_length=100, help_text="For example 6 years after the quarter"
+    )
+    effective_from = models.DateField("Takes effect on")
+    effective_to = models.DateField(
+        "Ends on", null=True, blank=True, help_text="Set when a later version is published"
+    )
+    review_due = models.DateField("Review due")
+    document = models.FileField(
+        storage=private_storage,
+        upload_to=upload_path("sharing-agreements"),
+        blank=True,
+        max_length=200,
+    )
+    document_name = models.CharField(max_length=200, blank=True)
+    document_kind = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=VersionStatus.values), name="agreement_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(status="published", effective_to__isnull=True),
+                name="agreement_one_open_ended_per_region",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "label"], name="agreement_label_once_per_region"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=F("effective_from")),
+                name="agreement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} data sharing agreement {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("datasharing:agreement", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    def state_on(self, day: datetime.date) -> VersionState:
+        if self.status != VersionStatus.PUBLISHED:
+            return VersionState.DRAFT
+        if day < self.effective_from:
+            return VersionState.SCHEDULED
+        if self.effective_to is not None and self.effective_to <= day:
+            return VersionState.ENDED
+        return VersionState.IN_FORCE
+
+    @property
+    def state(self) -> VersionState:
+        return self.state_on(timezone.localdate())
+
+
+class AgreementParty(models.Model):
+    """An LA (or, optionally, an MSP) that joined an agreement: signed on a date, with
+    evidence; it may leave (a date and a reason). It is a party from the day it signed until
+    the day it left."""
+
+    agreement = models.ForeignKey(SharingAgreement, models.CASCADE, related_name="parties")
+    local_authority = models.ForeignKey(
+        "mou.LocalAuthority", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    msp = models.ForeignKey("msp.MSP", models.PROTECT, null=True, blank=True, related_name="+")
+    signed_on = models.DateField("Signed on")
+    signed_by_name = models.CharField("Signed by", max_length=120)
+    evidence = models.FileField(
+        storage=private_storage,
+        upload_to=upload_path("sharing-agreement-evidence"),
+        blank=True,
+        max_length=200,
+    )
+    evidence_name = models.CharField(max_length=200, blank=True)
+    evidence_kind = models.CharField(max_length=10, blank=True)
+    left_on = models.DateField("Left on", null=True, blank=True)
+    leaving_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreement", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(local_authority__isnull=False, msp__isnull=True)
+                | Q(local_authority__isnull=True, msp__isnull=False),
+                name="agreement_party_is_an_la_or_an_msp",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "local_authority"],
+                condition=Q(local_authority__isnull=False),
+                name="agreement_la_party_once",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "msp"],
+                condition=Q(msp__isnull=False),
+                name="agreement_msp_party_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("signed_on")),
+                name="agreement_party_leaves_after_signing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority or self.msp} in {self.agreement}"
+
+    @property
+    def name(self) -> str:
+        return str(self.local_authority or self.msp)
+
+    def is_party_on(self, day: datetime.date) -> bool:
+        return self.signed_on <= day and (self.left_on is None or day < self.left_on)

@@ -114,6 +114,17 @@ def can_manage_periods(user: User, region: Region) -> bool:
     return access_for(user).can(Capability.MANAGE_RETURN_PERIODS, region_id=region.pk)
 
 
+def can_manage_sharing(user: User, region: Region) -> bool:
+    """The region's data sharing agreement: its admins and regional leads."""
+    return access_for(user).can(Capability.MANAGE_DATA_SHARING, region_id=region.pk)
+
+
+def sees_returns_in_full(user: User, region: Region) -> bool:
+    """Authorised figures in full, whatever the agreement and without suppression: those who
+    run the collection (national admins, the region's admins and regional leads)."""
+    return access_for(user).can(Capability.LEAD_REGION, region_id=region.pk)
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datasharing import views
+from datasharing import agreement_views, views
 
 app_name = "datasharing"
 urlpatterns = [
@@ -24,4 +24,26 @@ urlpatterns = [
     path("returns/<int:pk>/submit/", views.submit, name="submit"),
     path("returns/<int:pk>/authorise/", views.authorise, name="authorise"),
     path("returns/<int:pk>/reopen/", views.reopen, name="reopen"),
+    # The region's data sharing agreement
+    path("sharing/<str:code>/", agreement_views.region_agreement, name="region_agreement"),
+    path("sharing/<str:code>/new/", agreement_views.agreement_new, name="agreement_new"),
+    path("sharing/agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement"),
+    path(
+        "sharing/agreements/<int:pk>/edit/", agreement_views.agreement_edit, name="agreement_edit"
+    ),
+    path(
+        "sharing/agreements/<int:pk>/publish/",
+        agreement_views.agreement_publish,
+        name="agreement_publish",
+    ),
+    path(
+        "sharing/agreements/<int:pk>/document/",
+        agreement_views.agreement_document,
+        name="agreement_document",
+    ),
+    path("sharing/agreements/<int:pk>/parties/new/", agreement_views.party_new, name="party_new"),
+    path("sharing/parties/<int:pk>/leave/", agreement_views.party_leave, name="party_leave"),
+    path(
+        "sharing/parties/<int:pk>/evidence/", agreement_views.party_evidence, name="party_evidence"
+    ),
 ]

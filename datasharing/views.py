@@ -111,6 +111,7 @@ def returns_home(request: AuthenticatedHttpRequest) -> HttpResponse:
                 }
             )
     deputy_las = [la for la in las if permissions.can_name_deputies(request.user, la)]
+    regions = list(Region.objects.visible_to(request.user).order_by("name"))
     return render(
         request,
         "datasharing/home.html",
@@ -119,10 +120,9 @@ def returns_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "today": today,
             "deputy_las": deputy_las,
             "period_regions": [
-                region
-                for region in Region.objects.visible_to(request.user).order_by("name")
-                if permissions.can_manage_periods(request.user, region)
+                region for region in regions if permissions.can_manage_periods(request.user, region)
             ],
+            "regions": regions,
         },
     )
 

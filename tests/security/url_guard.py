@@ -52,6 +52,8 @@ class Context:
     contract: object
     signatory: object
     data_return: object
+    agreement: object
+    party: object
 
     @classmethod
     def build(cls) -> Context:
@@ -101,7 +103,29 @@ class Context:
         data_return = returns.return_start(
             period=period, local_authorities=[local_authority("391")], actor=newcastle_lead
         )
+        from datasharing.models import AgreementParty, SharingAgreement
+
+        agreement = SharingAgreement.objects.create(
+            region=region("NE"),
+            label="2026.1",
+            purpose="p",
+            lawful_basis="b",
+            data_categories="d",
+            retention="r",
+            effective_from=datetime.date(2026, 1, 1),
+            review_due=datetime.date(2027, 1, 1),
+            status="published",
+        )
+        party = AgreementParty.objects.create(
+            agreement=agreement,
+            local_authority=local_authority("391"),
+            signed_on=datetime.date(2026, 1, 5),
+            signed_by_name="n",
+            recorded_by=outsider,
+        )
         return cls(
+            agreement=agreement,
+            party=party,
             data_return=data_return,
             contract=contract,
             signatory=signatory,
@@ -208,6 +232,15 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:submit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:authorise": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:reopen": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:region_agreement": _ne,
+    "datasharing:agreement_new": _ne,
+    "datasharing:agreement": lambda ctx: {"pk": ctx.agreement.pk},
+    "datasharing:agreement_edit": lambda ctx: {"pk": ctx.agreement.pk},
+    "datasharing:agreement_publish": lambda ctx: {"pk": ctx.agreement.pk},
+    "datasharing:agreement_document": lambda ctx: {"pk": ctx.agreement.pk},
+    "datasharing:party_new": lambda ctx: {"pk": ctx.agreement.pk},
+    "datasharing:party_leave": lambda ctx: {"pk": ctx.party.pk},
+    "datasharing:party_evidence": lambda ctx: {"pk": ctx.party.pk},
     "dashboards:region": lambda ctx: {"code": "NE"},
     "dashboards:figure_csv": lambda ctx: {"code": "NE", "slug": "coverage"},
     # National figures: out of scope for everyone who is not national.
