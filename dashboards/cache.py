@@ -32,7 +32,7 @@ from dashboards.models import DataStamp
 
 FIGURE_SECONDS = 15 * 60
 # The apps whose models dashboard figures read. A new figure reading another app adds it here.
-WATCHED_APPS = ("breaches", "cap_exceptions", "mou", "msp")
+WATCHED_APPS = ("breaches", "cap_exceptions", "mou", "msp", "datasharing")
 STAMP_PK = 1
 
 

@@ -59,10 +59,16 @@ class Sum:
         return self.members + ((self.total,) if self.total is not None else ())
 
 
-def suppress(cells: Sequence[Sequence[Cell]], sums: Sequence[Sum] = ()) -> list[list[object]]:
+def suppress(cells: Sequence[Sequence[object]], sums: Sequence[Sum] = ()) -> list[list[object]]:
     """The table as shown: `c` where a value could disclose a small number of workers, the
-    rest rounded for their kind."""
-    hidden = {(r, c) for r, row in enumerate(cells) for c, cell in enumerate(row) if cell.primary}
+    rest rounded for their kind. Entries that are not `Cell`s (labels, "not shared") are shown
+    as they are and never hidden."""
+    hidden = {
+        (r, c)
+        for r, row in enumerate(cells)
+        for c, cell in enumerate(row)
+        if isinstance(cell, Cell) and cell.primary
+    }
     changed = True
     while changed:
         changed = False
@@ -89,13 +95,15 @@ def _complement(cells, each: Sum, hidden: set[Position]) -> Position | None:
         v = cells[p[0]][p[1]].value
         return Decimal(v) if v is not None else Decimal(0)
 
-    open_members = [
-        p for p in each.members if p not in hidden and cells[p[0]][p[1]].basis is not None
-    ]
+    def about_workers(p: Position) -> bool:
+        cell = cells[p[0]][p[1]]
+        return isinstance(cell, Cell) and cell.basis is not None
+
+    open_members = [p for p in each.members if p not in hidden and about_workers(p)]
     non_zero = sorted((p for p in open_members if value(p) != 0), key=lambda p: (value(p), p))
     if non_zero:
         return non_zero[0]
-    if each.total is not None and each.total not in hidden:
+    if each.total is not None and each.total not in hidden and about_workers(each.total):
         return each.total
     return open_members[0] if open_members else None
 
@@ -108,8 +116,11 @@ PLACES = {
 }
 
 
-def shown(cell: Cell) -> object:
-    """A value rounded for its kind (half up, as DfE rounds); a true zero is 0."""
+def shown(cell: object) -> object:
+    """A value rounded for its kind (half up, as DfE rounds); a true zero is 0. What is not a
+    `Cell` is shown as it is."""
+    if not isinstance(cell, Cell):
+        return cell
     if cell.value is None:
         return None
     value = Decimal(cell.value)
@@ -117,6 +128,11 @@ def shown(cell: Cell) -> object:
         return 0
     rounded = value.quantize(PLACES[cell.kind], rounding=ROUND_HALF_UP)
     return int(rounded) if cell.kind is Kind.COUNT else rounded
+
+
+def in_full(cells: Sequence[Sequence[object]]) -> list[list[object]]:
+    """The table unsuppressed (for those who run the collection), rounded as it would be."""
+    return [[shown(cell) for cell in row] for row in cells]
 
 
 def row_and_column_sums(

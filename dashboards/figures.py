@@ -50,6 +50,7 @@ from breaches.models import (
     overdue_q,
 )
 from cap_exceptions.models import CapException
+from dashboards.disclosure import SUPPRESSED, Sum, in_full, suppress
 from dashboards.periods import Period, local_midnight, quarter_label
 from mou.models import LocalAuthority, MOUVersion, Region, Signatory, SignatoryStatus
 from msp.models import ReviewAction
@@ -75,6 +76,12 @@ class Figure:
     note: str = ""  # under the heading: what is counted, and when the filters do not apply
     keys: list[str] = field(default_factory=list)  # a key per row (region code) for links
     links: list[str] = field(default_factory=list)  # set by a view: a URL per row, or none
+    # Figures from data returns: the rows as disclosure cells (dashboards/disclosure.py) and
+    # the sums that hold in them; `present()` turns them into `rows`. `full`: for those who
+    # run the collection, unsuppressed.
+    cells: list[list[object]] | None = None
+    sums: list[Sum] = field(default_factory=list)
+    full: bool = False
 
     @property
     def table_rows(self) -> list[tuple[str, str | None, list[tuple[object, bool]]]]:
@@ -94,12 +101,24 @@ class Figure:
         ]
 
 
+# What a numeric cell of a returns table may read instead of a number: aligned like numbers.
+NUMERIC_SYMBOLS = frozenset({SUPPRESSED, "not shared"})
+
+
 def _is_number(value) -> bool:
+    if isinstance(value, str):
+        return value in NUMERIC_SYMBOLS
     return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
 def present(figure: Figure) -> Figure:
-    """The single step every figure passes through before display or export."""
+    """The single step every figure passes through before display or export: a figure from
+    data returns is suppressed here (disclosure control) unless it is for those who run the
+    collection, and rounded either way. Counts of breaches, exceptions and signatories are
+    shown as they are."""
+    if figure.cells is not None:
+        figure.rows = in_full(figure.cells) if figure.full else suppress(figure.cells, figure.sums)
+        figure.cells = None
     return figure
 
 
@@ -133,6 +152,9 @@ class Selection:
     today: datetime.date
     authorities: list[WithAnnotations[LocalAuthority, _Signed]]
     local_authority: LocalAuthority | None = None
+    # Figures from data returns in full (those who run the collection), else shared and
+    # suppressed.
+    full_returns: bool = False
 
     def breaches(self) -> QuerySet[Breach]:
         breaches = Breach.objects.filter(region=self.region)

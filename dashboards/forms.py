@@ -46,6 +46,7 @@ class DashboardFilterForm(GovukForm):
                 choices=[(r.code, r.name) for r in regions],
                 error_messages={"invalid_choice": "Select a region from the list"},
             )
+        self.local_authorities: dict[str, LocalAuthority] = {}
         if local_authorities is not None:
             self.local_authorities = {la.la_code: la for la in local_authorities}
             self.fields["la"] = forms.ChoiceField(

@@ -37,6 +37,8 @@ from dashboards.permissions import (
     require_dashboard,
     sees_national_figures,
 )
+from dashboards.returns import RETURN_FIGURES, ReturnsData, regions_returns
+from datasharing.permissions import sees_all_returns_in_full, sees_returns_in_full
 from kernel.exports import csv_response
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
@@ -79,6 +81,8 @@ REGION_SECTIONS = (
     Section("signatories", "MOU signatories", ("coverage",)),
     Section("supplier-reviews", "Supplier reviews", ("reviews-overdue",)),
 )
+# Every figure of the region dashboard, by slug.
+ALL_REGION_FIGURES = {**REGION_FIGURES, **RETURN_FIGURES}
 QUEUES = Section("breaches-that-need-you", "Breaches that need you", ())
 HEADLINES = "headlines"  # cached with the figures, under this name
 
@@ -114,7 +118,11 @@ def dashboard_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise PermissionDenied
         return redirect("dashboards:region", code=first.code)
     form = _national_form(request)
-    figures = list(_national_figures(regions, form, NATIONAL_FIGURES).values())
+    figures = list(
+        _national_figures(
+            regions, form, NATIONAL_FIGURES, full=sees_all_returns_in_full(request.user)
+        ).values()
+    )
     query = _query(form)
     for figure in figures:
         figure.links = [f"{reverse('dashboards:region', args=[k])}?{query}" for k in figure.keys]
@@ -127,23 +135,40 @@ def dashboard_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def national_csv(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    if not sees_national_figures(request.user) or slug not in NATIONAL_FIGURES:
+    if not sees_national_figures(request.user) or slug not in NATIONAL_SLUGS:
         raise Http404  # national figures are out of scope for everyone else
     _require_dashboard(request)
     form = _national_form(request)
-    figure = _national_figures(Region.objects.visible_to(request.user), form, [slug])[slug]
+    figure = _national_figures(
+        Region.objects.visible_to(request.user),
+        form,
+        [slug],
+        full=sees_all_returns_in_full(request.user),
+    )[slug]
     return csv_response(f"national-{slug}", figure.columns, figure.rows)
 
 
-def _national_figures(regions, form: DashboardFilterForm, slugs) -> dict[str, Figure]:
-    """Only national people reach these, and they see every region: the key needs no regions."""
+NATIONAL_SLUGS = (*NATIONAL_FIGURES, "regions-returns")
+
+
+def _national_figures(
+    regions, form: DashboardFilterForm, slugs, *, full: bool
+) -> dict[str, Figure]:
+    """Only national people reach these, and they see every region: the key needs no regions,
+    only whether the returns' figures are in full (national admins) or shared (observers)."""
     today = timezone.localdate()
     period = form.period
+
+    def compute(slug: str) -> Figure:
+        if slug == "regions-returns":
+            return regions_returns(regions, today, full=full)
+        return NATIONAL_FIGURES[slug](regions, period, today)
+
     return cached(
         current_token(),
-        ("national", today, period.first, period.last),
+        ("national", today, period.first, period.last, "full" if full else "shared"),
         slugs,
-        lambda slug: NATIONAL_FIGURES[slug](regions, period, today),
+        compute,
     )
 
 
@@ -151,8 +176,10 @@ def _national_figures(regions, form: DashboardFilterForm, slugs) -> dict[str, Fi
 
 
 def _region_selection(
-    request: AuthenticatedHttpRequest, region: Region
+    request: AuthenticatedHttpRequest, region: Region, *, by_la: bool = True
 ) -> tuple[DashboardFilterForm, Selection, LocalAuthority | None]:
+    """The filters and what they select; `by_la`: whether one LA may be chosen (not for the
+    returns' figures, which show every LA's row)."""
     today = timezone.localdate()
     scope = access_for(request.user).scope
     authorities = region_authorities(region, on=today)
@@ -163,7 +190,7 @@ def _region_selection(
         regions=list(Region.objects.visible_to(request.user).order_by("name"))
         if scope.national or len(scope.region_ids) > 1
         else None,
-        local_authorities=authorities,
+        local_authorities=authorities if by_la else None,
     )
     selection = Selection(
         region=region,
@@ -171,11 +198,14 @@ def _region_selection(
         today=today,
         authorities=authorities,
         local_authority=form.local_authority,
+        full_returns=sees_returns_in_full(request.user, region),
     )
     return form, selection, own_local_authority(request.user, region)
 
 
-def _region_switch(request: AuthenticatedHttpRequest, region: Region) -> HttpResponse | None:
+def _region_switch(
+    request: AuthenticatedHttpRequest, region: Region, *, page: str = "dashboards:region"
+) -> HttpResponse | None:
     """Choosing another region in the filters opens that region's dashboard (same period)."""
     code = request.GET.get("region")
     if not code or code == region.code:
@@ -184,7 +214,7 @@ def _region_switch(request: AuthenticatedHttpRequest, region: Region) -> HttpRes
     if other is None:
         return None  # the form explains it beside the field
     params = {k: request.GET[k] for k in ("start", "end") if request.GET.get(k)}
-    url = reverse("dashboards:region", args=[other.code])
+    url = reverse(page, args=[other.code])
     return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
@@ -204,17 +234,23 @@ def _about(selection: Selection) -> tuple:
         selection.period.first,
         selection.period.last,
         la.pk if la else "all",
+        "full" if selection.full_returns else "shared",
     )
 
 
 def _region_figures(
     region: TokenedRegion, selection: Selection, slugs, *, highlight: str | None = None
 ) -> dict[str, Figure]:
+    returns = ReturnsData(selection)  # read only by figures from returns, once a page
     figures = cached(
         region.figures_token,
         _about(selection),
         slugs,
-        lambda slug: region_figure(slug, selection),
+        lambda slug: (
+            RETURN_FIGURES[slug](returns)
+            if slug in RETURN_FIGURES
+            else region_figure(slug, selection)
+        ),
     )
     if "per-la" in figures:
         figures["per-la"].highlight = highlight  # per person: not part of what is cached
@@ -271,6 +307,56 @@ def region_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     )
 
 
+@require_GET
+def national_returns(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Data returns by region: national people only (their own page, so each dashboard page
+    keeps within its query budget)."""
+    _require_dashboard(request)
+    if not sees_national_figures(request.user):
+        raise Http404
+    form = _national_form(request)
+    regions = Region.objects.visible_to(request.user)
+    figures = list(
+        _national_figures(
+            regions, form, ["regions-returns"], full=sees_all_returns_in_full(request.user)
+        ).values()
+    )
+    query = _query(form)
+    for figure in figures:
+        figure.links = [
+            f"{reverse('dashboards:region_returns', args=[k])}?{query}" for k in figure.keys
+        ]
+    return render(
+        request,
+        "dashboards/returns.html",
+        {"form": form, "figures": _with_charts(figures), "query": query, "region": None},
+    )
+
+
+@require_GET
+def region_returns(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The region's figures from data returns, shared and suppressed as the agreement and the
+    disclosure rules say (in full for those who run the collection)."""
+    region = _region(request, code)  # 404 first
+    _require_dashboard(request)
+    switch = _region_switch(request, region, page="dashboards:region_returns")
+    if switch is not None:
+        return switch
+    form, selection, _own_la = _region_selection(request, region, by_la=False)
+    figures = _region_figures(region, selection, RETURN_FIGURES)
+    return render(
+        request,
+        "dashboards/returns.html",
+        {
+            "region": region,
+            "form": form,
+            "selection": selection,
+            "figures": _with_charts(figures.values()),
+            "query": _query(form),
+        },
+    )
+
+
 def _overdue_url(la_code: str) -> str:
     params = {"overdue": "yes", **({"local_authority": la_code} if la_code else {})}
     return f"{reverse('breaches:list')}?{urlencode(params)}"
@@ -280,7 +366,7 @@ def _overdue_url(la_code: str) -> str:
 def figure_csv(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpResponse:
     region = _region(request, code)
     _require_dashboard(request)
-    if slug not in REGION_FIGURES:
+    if slug not in ALL_REGION_FIGURES:
         raise Http404
     _form, selection, _own = _region_selection(request, region)
     figure = _region_figures(region, selection, [slug])[slug]

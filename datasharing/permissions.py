@@ -125,6 +125,11 @@ def sees_returns_in_full(user: User, region: Region) -> bool:
     return access_for(user).can(Capability.LEAD_REGION, region_id=region.pk)
 
 
+def sees_all_returns_in_full(user: User) -> bool:
+    """Every region's authorised figures in full: national admins."""
+    return access_for(user).everywhere(Capability.LEAD_REGION)
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from breaches.models import Breach, BreachParty
 from cap_exceptions.models import APPROVED_STATES, CapException
 from datasharing.models import (
+    LINE_FIELDS,
     DataReturn,
+    RateLine,
     ReturnCoverage,
     ReturnPeriod,
     ReturnState,
     Revision,
     RevisionState,
+    WorkforceLine,
+    quarter_dates,
 )
 from mou.models import LocalAuthority
 
@@ -67,12 +73,20 @@ def returns_with_latest(
     return {key: (r, latest(revisions.get(r.pk, []))) for key, r in found.items()}
 
 
-def tracker(period: ReturnPeriod, *, today: datetime.date) -> list[TrackerRow]:
-    """Each LA of the period's region with its return's state: three queries whatever the
-    region's size."""
+def tracker(
+    period: ReturnPeriod,
+    *,
+    today: datetime.date,
+    authorities: Sequence[LocalAuthority] | None = None,
+) -> list[TrackerRow]:
+    """Each LA of the period's region (`authorities` when the caller has read them) with its
+    return's state: three queries whatever the region's size (two given the LAs)."""
     returns = returns_with_latest(ReturnCoverage.objects.filter(period=period))
     rows = []
-    for la in period.region.local_authorities.order_by("name"):
+    las = (
+        authorities if authorities is not None else period.region.local_authorities.order_by("name")
+    )
+    for la in las:
         data_return, revision = returns.get((period.pk, la.pk), (None, None))
         rows.append(
             TrackerRow(la, data_return, state_of(revision), is_late(period, revision, today))
@@ -120,3 +134,127 @@ def prefill(user, data_return: DataReturn, las: list[LocalAuthority]) -> Prefill
         )
     )
     return Prefill(exceptions, breaches, agencies)
+
+
+def counted_revisions() -> QuerySet[Revision]:
+    """Every return's counted revision: its latest authorised one (an authorised revision
+    reopened counts until a newer one is authorised)."""
+    newer = Revision.objects.filter(
+        data_return=OuterRef("data_return"),
+        state=RevisionState.AUTHORISED,
+        number__gt=OuterRef("number"),
+    )
+    return Revision.objects.filter(state=RevisionState.AUTHORISED).exclude(Exists(newer))
+
+
+@dataclass
+class CountedReturn:
+    """An authorised return's figures summed over its job types, for the region's tables."""
+
+    data_return_id: int
+    region_id: int
+    year: int
+    quarter: int
+    local_authorities: list[LocalAuthority] = field(default_factory=list)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return " and ".join(la.name for la in self.local_authorities)
+
+    @property
+    def quarter_end(self) -> datetime.date:
+        return quarter_dates(self.year, self.quarter)[1]
+
+
+def counted_returns(region_ids: list[int], quarters: list[tuple[int, int]]) -> list[CountedReturn]:
+    """The counted figures of the regions' returns for those quarters, each return's lines
+    summed: two queries whatever the number of returns."""
+    if not region_ids or not quarters:
+        return []
+    in_quarters = Q()
+    for year, quarter in quarters:
+        in_quarters |= Q(revision__data_return__period__year=year) & Q(
+            revision__data_return__period__quarter=quarter
+        )
+    rows = (
+        WorkforceLine.objects.filter(
+            in_quarters,
+            revision__in=counted_revisions(),
+            revision__data_return__period__region_id__in=region_ids,
+        )
+        .values(
+            "revision__data_return_id",
+            "revision__data_return__period__region_id",
+            "revision__data_return__period__year",
+            "revision__data_return__period__quarter",
+        )
+        .annotate(**{name: Sum(name) for name in LINE_FIELDS})
+        .order_by()
+    )
+    found = {
+        row["revision__data_return_id"]: CountedReturn(
+            row["revision__data_return_id"],
+            row["revision__data_return__period__region_id"],
+            row["revision__data_return__period__year"],
+            row["revision__data_return__period__quarter"],
+            totals={
+                name: Decimal(row[name]) if row[name] is not None else Decimal(0)
+                for name in LINE_FIELDS
+            },
+        )
+        for row in rows
+    }
+    for coverage in (
+        ReturnCoverage.objects.filter(data_return_id__in=sorted(found))
+        .select_related("local_authority")
+        .order_by("local_authority__name")
+    ):
+        found[coverage.data_return_id].local_authorities.append(coverage.local_authority)
+    return sorted(found.values(), key=lambda r: (r.label, r.year, r.quarter))
+
+
+@dataclass(frozen=True)
+class CountedRate:
+    data_return_id: int
+    job_type: str
+    engagement_type: str
+    rate_min: Decimal
+    rate_median: Decimal
+    rate_max: Decimal
+    agency_headcount: int  # the return's agency workers of that job type: what the rate rests on
+
+
+def counted_rates(region_id: int, year: int, quarter: int) -> list[CountedRate]:
+    """The rates paid in the region's counted returns for a quarter, each with the agency
+    headcount of its job type: one query."""
+    counted = counted_revisions().filter(
+        data_return__period__region_id=region_id,
+        data_return__period__year=year,
+        data_return__period__quarter=quarter,
+    )
+    headcount = WorkforceLine.objects.filter(
+        revision=OuterRef("revision"), job_type=OuterRef("job_type")
+    ).values("agency_headcount")[:1]
+    return [
+        CountedRate(
+            row["revision__data_return_id"],
+            row["job_type"],
+            row["engagement_type"],
+            row["rate_min"],
+            row["rate_median"],
+            row["rate_max"],
+            row["workers"] or 0,
+        )
+        for row in RateLine.objects.filter(revision__in=counted)
+        .annotate(workers=Subquery(headcount))
+        .values(
+            "revision__data_return_id",
+            "job_type",
+            "engagement_type",
+            "rate_min",
+            "rate_median",
+            "rate_max",
+            "workers",
+        )
+    ]

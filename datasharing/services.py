@@ -53,6 +53,7 @@ from datasharing.permissions import (
     possible_deputies,
     require,
 )
+from datasharing.selectors import counted_revisions
 from kernel.working_days import add_working_days, is_working_day
 from mou.models import LocalAuthority, PriceCap, Region
 
@@ -243,8 +244,8 @@ def explanation_save(*, revision: Revision, key: str, text: str, actor: User) ->
 
 
 def counted_revision(data_return: DataReturn) -> Revision | None:
-    """The revision every figure reads: the latest authorised one."""
-    return data_return.revisions.filter(state=RevisionState.AUTHORISED).order_by("-number").first()
+    """The revision every figure reads: the latest authorised one (`counted_revisions`)."""
+    return counted_revisions().filter(data_return=data_return).first()
 
 
 def line_values(line: WorkforceLine) -> dict[str, Decimal | None]:

@@ -187,3 +187,52 @@ def statement_made(revision, actor, **answers):
     return services.statement_save(
         revision=revision, answers=given, holdings_confirmed=True, actor=actor
     )
+
+
+def _return_lines(agency: int, inpost: int) -> dict:
+    from decimal import Decimal
+
+    from datasharing.models import LINE_FIELDS
+    from mou.models import JobType
+
+    lines = {job: dict.fromkeys(LINE_FIELDS, Decimal(0)) for job in JobType.values}
+    social_workers = lines[JobType.SOCIAL_WORKER]
+    social_workers.update(
+        agency_headcount=Decimal(agency),
+        agency_fte=Decimal(agency),
+        inpost_headcount=Decimal(inpost),
+        inpost_fte=Decimal(inpost),
+    )
+    return lines
+
+
+def authorised_return(period, la_code, agency, inpost, rate_max="44.00"):
+    """An LA's authorised return for `period`: `agency` and `inpost` social workers (1 FTE
+    each), none in the other job types, and one rate line (queries explained)."""
+    from decimal import Decimal
+
+    from datasharing import services
+    from mou.models import EngagementType, JobType
+
+    ltd = EngagementType.LIMITED_COMPANY_UMBRELLA
+    la = local_authority(la_code)
+    lead = person_with_role(Role.LA_WORKFORCE_LEAD, local_authority=la)
+    dcs = person_with_role(Role.DCS, local_authority=la)
+    revision = services.return_start(
+        period=period, local_authorities=[la], actor=lead
+    ).revisions.get()
+    services.revision_save(
+        revision=revision,
+        lines=_return_lines(agency, inpost),
+        rates=[
+            services.RateFigures(
+                JobType.SOCIAL_WORKER, ltd, Decimal("40"), Decimal("42"), Decimal(rate_max)
+            )
+        ],
+        actor=lead,
+    )
+    statement_made(revision, lead)
+    for query in services.revision_check(revision).unexplained:
+        services.explanation_save(revision=revision, key=query.key, text="ok", actor=lead)
+    services.return_submit(revision=revision, actor=lead)
+    services.return_authorise(revision=revision, actor=dcs)

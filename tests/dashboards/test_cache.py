@@ -11,6 +11,7 @@ from django.utils import timezone
 from breaches.workflow import breach_act
 from cap_exceptions.models import CapException, ExceptionStatus
 from dashboards.cache import WATCHED_APPS, current_token
+from datasharing.models import ReturnPeriod
 from mou.models import Signatory, SignatoryStatus
 from msp.models import MSP, RelationshipReview, ReviewAction
 from tests.dashboards.conftest import PERIOD, _set
@@ -107,6 +108,14 @@ def test_writes_in_every_watched_app_give_a_new_token(
         ),
         "cap_exceptions": lambda: exception.delete(),
         "breaches": lambda: logged_breach(camden, reporter=regional_lead),
+        "datasharing": lambda: ReturnPeriod.objects.create(
+            region=version.mou.region,
+            year=2026,
+            quarter=1,
+            opens_on=datetime.date(2026, 4, 1),
+            due_on=datetime.date(2026, 4, 29),
+            closes_on=datetime.date(2026, 5, 27),
+        ),
     }
     assert set(writes) == set(WATCHED_APPS)
     for app, write in writes.items():

@@ -58,3 +58,56 @@ def test_the_lead_sets_up_the_agreement_and_two_las_sign(live_server, signed_in_
     assert_accessible(page)
     page.get_by_role("link", name="Cancel").click()
     assert AgreementParty.objects.count() == 2
+
+
+def test_a_third_las_dcs_sees_not_shared_and_small_numbers_as_c(live_server, signed_in_page):
+    """Camden (3 agency workers) and Hackney are parties; Islington is not: Islington's DCS
+    sees Camden's rate as c, Hackney's in full, and Islington's own row as not shared."""
+    import datetime
+
+    from django.utils import timezone
+
+    from datasharing import agreements, services
+    from tests.factories import authorised_return, local_authority
+
+    lead = person_with_role(Role.REGIONAL_LEAD, region=region("LDN"))
+    # Two quarters back: open for returns whatever today is, and among the dashboard's last four.
+    year, quarter = timezone.localdate().year, (timezone.localdate().month - 1) // 3 + 1
+    for _ in range(2):
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    period = services.period_create(region=region("LDN"), year=year, quarter=quarter, actor=None)
+    authorised_return(period, "202", 3, 40)
+    authorised_return(period, "204", 20, 80)
+    authorised_return(period, "206", 30, 90)
+    draft = agreements.agreement_create(
+        region=region("LDN"),
+        fields={
+            "label": "2025.1",
+            "purpose": "p",
+            "lawful_basis": "b",
+            "data_categories": "d",
+            "retention": "r",
+            "effective_from": datetime.date(2025, 1, 1),
+            "review_due": datetime.date(2030, 1, 1),
+        },
+        actor=lead,
+    )
+    agreement = agreements.agreement_publish(agreement=draft, actor=lead)
+    for code in ("202", "204"):
+        agreements.party_join(
+            agreement=agreement,
+            local_authority=local_authority(code),
+            signed_on=datetime.date(2025, 1, 2),
+            signed_by_name="DCS",
+            actor=lead,
+        )
+    islington_dcs = person_with_role(Role.DCS, local_authority=local_authority("206"))
+
+    page = signed_in_page(person=islington_dcs)
+    page.goto(f"{live_server.url}/dashboards/LDN/")
+    page.get_by_role("link", name="Figures from the region's data returns").click()
+    rates = page.locator("table", has_text="Agency rate by local authority")
+    expect(rates.get_by_role("row", name=re.compile("^Camden"))).to_contain_text("c")
+    expect(rates.get_by_role("row", name=re.compile("^Hackney"))).to_contain_text("20.0")
+    expect(rates.get_by_role("row", name=re.compile("^Islington"))).to_contain_text("not shared")
+    assert_accessible(page)

@@ -243,6 +243,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:party_evidence": lambda ctx: {"pk": ctx.party.pk},
     "dashboards:region": lambda ctx: {"code": "NE"},
     "dashboards:figure_csv": lambda ctx: {"code": "NE", "slug": "coverage"},
+    "dashboards:region_returns": lambda ctx: {"code": "NE"},
     # National figures: out of scope for everyone who is not national.
     "dashboards:national_csv": lambda ctx: {"slug": "regions"},
 }
