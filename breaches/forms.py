@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from breaches.models import BreachParty, BreachType, Outcome, OutcomeAction
+from breaches.services import NewBreach
 from breaches.workflow import Action
 from kernel.forms import GovukDateField, GovukForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
@@ -155,6 +156,25 @@ class LogBreachForm(GovukForm):
         if cleaned.get("breach_type") == BreachType.OTHER and not cleaned.get("rule"):
             self.add_error("rule", "Choose the rule breached")
         return cleaned
+
+    def new_breach(self) -> NewBreach:
+        """What the valid form logs (`services.breach_log`)."""
+        data = self.cleaned_data
+        return NewBreach(
+            region=data["region"],
+            rule=data["rule"] if data["breach_type"] == BreachType.OTHER else None,
+            breach_type=data["breach_type"],
+            occurred_on=data["occurred_on"],
+            description=data["description"],
+            worker_reference=data["worker_reference"],
+            local_authorities=[data["local_authority"]] if data["local_authority"] else [],
+            agencies=[data["agency"]] if data["agency"] else [],
+            msps=[data["msp"]] if data["msp"] else [],
+            rate_paid=data["rate_paid"],
+            job_type=data["job_type"],
+            engagement_type=data["engagement_type"],
+            not_covered_by_exception=data["not_covered_by_exception"],
+        )
 
 
 def _rule_choices(rules: list[MOURule]) -> list:

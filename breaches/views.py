@@ -16,7 +16,7 @@ from accounts.selectors import organisations
 from breaches import services, workflow
 from breaches.filters import BreachFilter
 from breaches.forms import ActionForm, CommentForm, EvidenceForm, LogBreachForm
-from breaches.models import Breach, BreachParty, BreachState, BreachType, EventKind
+from breaches.models import Breach, BreachParty, BreachState, EventKind
 from breaches.permissions import (
     BREACH_RELATED,
     breaches_visible_to,
@@ -37,24 +37,6 @@ from mou.models import LocalAuthority
 from msp.models import MSP
 
 
-def _new_breach(data: dict[str, Any]) -> services.NewBreach:
-    return services.NewBreach(
-        region=data["region"],
-        rule=data["rule"] if data["breach_type"] == BreachType.OTHER else None,
-        breach_type=data["breach_type"],
-        occurred_on=data["occurred_on"],
-        description=data["description"],
-        worker_reference=data["worker_reference"],
-        local_authorities=[data["local_authority"]] if data["local_authority"] else [],
-        agencies=[data["agency"]] if data["agency"] else [],
-        msps=[data["msp"]] if data["msp"] else [],
-        rate_paid=data["rate_paid"],
-        job_type=data["job_type"],
-        engagement_type=data["engagement_type"],
-        not_covered_by_exception=data["not_covered_by_exception"],
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def log_breach(request: AuthenticatedHttpRequest) -> HttpResponse:
     regions = loggable_regions(request.user)
@@ -66,7 +48,7 @@ def log_breach(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             breach = services.breach_log(
-                new=_new_breach(form.cleaned_data),
+                new=form.new_breach(),
                 actor=request.user,
                 evidence=form.cleaned_data["evidence"],
             )

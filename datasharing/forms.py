@@ -423,3 +423,11 @@ class LeaveForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why it is leaving"},
     )
+
+
+class DismissForm(GovukForm):
+    reason = forms.CharField(
+        label="Why it is not a breach",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why it is not a breach"},
+    )

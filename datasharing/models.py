@@ -658,3 +658,81 @@ class AgreementParty(models.Model):
 
     def is_party_on(self, day: datetime.date) -> bool:
         return self.signed_on <= day and (self.left_on is None or day < self.left_on)
+
+
+# Candidate breaches proposed from returns ----------------------------------------------------
+
+
+class CandidateKind(models.TextChoices):
+    RATE_ABOVE_CAP = "rate_above_cap", "A rate above the cap"
+    UNCOVERED_ABOVE_CAP = (
+        "uncovered_above_cap",
+        "Workers above the cap not covered by an approved exception",
+    )
+    RETURN_LATE = "return_late", "Data return late or missing"
+
+
+class CandidateState(models.TextChoices):
+    OPEN = "open", "To decide"
+    CONFIRMED = "confirmed", "Confirmed as a breach"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class CandidateBreach(models.Model):
+    """A breach a return suggests, for the region's leads to confirm (logging the breach, linked
+    back here) or dismiss with a reason. Made once per period, LA, kind and place: authorising
+    a return again, or the daily command running twice, proposes nothing new."""
+
+    period = models.ForeignKey(ReturnPeriod, models.PROTECT, related_name="candidates")
+    local_authority = models.ForeignKey("mou.LocalAuthority", models.PROTECT, related_name="+")
+    data_return = models.ForeignKey(
+        DataReturn, models.PROTECT, null=True, blank=True, related_name="candidates"
+    )
+    kind = models.CharField(max_length=24, choices=CandidateKind)
+    job_type = models.CharField(max_length=32, choices=JobType, blank=True)
+    engagement_type = models.CharField(max_length=32, choices=EngagementType, blank=True)
+    rate = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    cap = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    workers = models.PositiveIntegerField(null=True, blank=True)  # uncovered above the cap
+    occurred_on = models.DateField()
+    state = models.CharField(max_length=12, choices=CandidateState, default=CandidateState.OPEN)
+    reason = models.TextField(blank=True)  # why it was dismissed
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    breach = models.OneToOneField(
+        "breaches.Breach", models.PROTECT, null=True, blank=True, related_name="candidate"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["period", "local_authority__name", "kind", "job_type", "engagement_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "local_authority", "kind", "job_type", "engagement_type"],
+                name="candidate_breach_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=CandidateState.values), name="candidate_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.local_authority}, {self.period.label}"
+
+    @property
+    def summary(self) -> str:
+        where = ", ".join(
+            part
+            for part in (self.get_job_type_display(), self.get_engagement_type_display())
+            if part
+        )
+        if self.kind == CandidateKind.RATE_ABOVE_CAP:
+            return f"{where}: highest rate £{self.rate} an hour, above the cap of £{self.cap}"
+        if self.kind == CandidateKind.UNCOVERED_ABOVE_CAP:
+            return (
+                f"{where}: {self.workers} worker{'s' if self.workers != 1 else ''} above the cap "
+                "not covered by an approved cap exception"
+            )
+        return f"Not authorised by the period's close, {self.occurred_on:%-d %B %Y}"

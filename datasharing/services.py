@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cap_exceptions.models import APPROVED_STATES, CapException
+from datasharing.candidates import propose_from_revision
 from datasharing.checks import (
     CHECKS,
     STATEMENT_CHECKS,
@@ -491,6 +492,8 @@ def return_authorise(*, revision: Revision, actor: User) -> Revision:
     revision.state = RevisionState.AUTHORISED
     revision.authorised_by, revision.authorised_at = actor, timezone.now()
     revision.save()
+    # What the counted figures suggest, for the region's leads to confirm or dismiss.
+    propose_from_revision(revision, figures_of(revision))
     return revision
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datasharing import agreement_views, views
+from datasharing import agreement_views, candidate_views, views
 
 app_name = "datasharing"
 urlpatterns = [
@@ -24,6 +24,16 @@ urlpatterns = [
     path("returns/<int:pk>/submit/", views.submit, name="submit"),
     path("returns/<int:pk>/authorise/", views.authorise, name="authorise"),
     path("returns/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path(
+        "returns/candidates/<int:pk>/confirm/",
+        candidate_views.candidate_confirm,
+        name="candidate_confirm",
+    ),
+    path(
+        "returns/candidates/<int:pk>/dismiss/",
+        candidate_views.candidate_dismiss,
+        name="candidate_dismiss",
+    ),
     # The region's data sharing agreement
     path("sharing/<str:code>/", agreement_views.region_agreement, name="region_agreement"),
     path("sharing/<str:code>/new/", agreement_views.agreement_new, name="agreement_new"),

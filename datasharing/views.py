@@ -144,6 +144,9 @@ def period_tracker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "datasharing/tracker.html",
         {
+            "candidates": list(
+                period.candidates.select_related("local_authority", "data_return", "breach")
+            ),
             "period": period,
             "rows": rows,
             "counts": counts,
@@ -256,6 +259,8 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             # it; once submitted, here (the page's queries stay within budget either way).
             "prefill": None if outcome else selectors.prefill(request.user, data_return, las),
             "statement": _statement(revision),
+            "candidates": list(data_return.candidates.select_related("breach", "local_authority")),
+            "can_decide": permissions.can_track(request.user, data_return.period.region),
             "can_state": revision.state == RevisionState.DRAFT
             and permissions.can_make_statement(request.user, las),
         },

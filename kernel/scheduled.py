@@ -1,4 +1,5 @@
-"""What the scheduled commands (expire_cap_exceptions, escalate_overdue_breaches) share."""
+"""What the scheduled commands (expire_cap_exceptions, escalate_overdue_breaches,
+remind_data_returns, propose_late_returns) share."""
 
 from __future__ import annotations
 

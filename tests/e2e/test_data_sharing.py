@@ -111,3 +111,51 @@ def test_a_third_las_dcs_sees_not_shared_and_small_numbers_as_c(live_server, sig
     expect(rates.get_by_role("row", name=re.compile("^Hackney"))).to_contain_text("20.0")
     expect(rates.get_by_role("row", name=re.compile("^Islington"))).to_contain_text("not shared")
     assert_accessible(page)
+
+
+def test_the_lead_confirms_a_candidate_breach_from_a_return(live_server, signed_in_page):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from datasharing import services
+    from mou import services as mou_services
+    from mou.models import EngagementType, JobType, PriceCap
+    from tests.factories import authorised_return, mou_version
+
+    version = mou_version("LDN", publish=False)
+    mou_services.price_cap_save(
+        version=version,
+        cap=PriceCap(
+            job_type=JobType.SOCIAL_WORKER,
+            engagement_type=EngagementType.LIMITED_COMPANY_UMBRELLA,
+            max_hourly_rate=Decimal("45.00"),
+        ),
+        actor=None,
+    )
+    mou_services.mou_version_publish(version=version, actor=None)
+    year, quarter = timezone.localdate().year, (timezone.localdate().month - 1) // 3 + 1
+    for _ in range(2):
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    period = services.period_create(region=region("LDN"), year=year, quarter=quarter, actor=None)
+    authorised_return(period, "202", 10, 40, rate_max="48.50")
+    authorised_return(period, "204", 10, 40, rate_max="49.00")
+    lead = person_with_role(Role.REGIONAL_LEAD, region=region("LDN"))
+
+    page = signed_in_page(person=lead)
+    page.goto(f"{live_server.url}/returns/periods/{period.pk}/")
+    expect(page.locator("#candidates")).to_contain_text("A rate above the cap")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(r"^dismiss\W+Hackney")).click()
+    page.get_by_role("button", name="Dismiss it").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why it is not a breach")
+    assert_accessible(page)
+    page.get_by_label("Why it is not a breach").fill("Covered by an exception agreed by phone")
+    page.get_by_role("button", name="Dismiss it").click()
+    expect(page.locator("#candidates")).to_contain_text("Dismissed: Covered by an exception")
+    page.get_by_role("link", name=re.compile(r"^Confirm as a breach\W+Camden")).click()
+    expect(page.get_by_label("Hourly rate paid (£)")).to_have_value("48.50")
+    assert_accessible(page)
+    page.get_by_role("button", name="Log breach").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("logged from the candidate")
+    assert_accessible(page)

@@ -54,6 +54,7 @@ class Context:
     data_return: object
     agreement: object
     party: object
+    candidate: object
 
     @classmethod
     def build(cls) -> Context:
@@ -123,7 +124,16 @@ class Context:
             signed_by_name="n",
             recorded_by=outsider,
         )
+        from datasharing.models import CandidateBreach
+
+        candidate = CandidateBreach.objects.create(
+            period=period,
+            local_authority=local_authority("391"),
+            kind="return_late",
+            occurred_on=period.closes_on,
+        )
         return cls(
+            candidate=candidate,
             agreement=agreement,
             party=party,
             data_return=data_return,
@@ -232,6 +242,8 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:submit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:authorise": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:reopen": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:candidate_confirm": lambda ctx: {"pk": ctx.candidate.pk},
+    "datasharing:candidate_dismiss": lambda ctx: {"pk": ctx.candidate.pk},
     "datasharing:region_agreement": _ne,
     "datasharing:agreement_new": _ne,
     "datasharing:agreement": lambda ctx: {"pk": ctx.agreement.pk},
