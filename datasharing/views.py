@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from datasharing import permissions, selectors, services
+from datasharing import dictionary, export, permissions, selectors, services
 from datasharing.checks import Severity, run_checks
 from datasharing.forms import (
     ConfirmForm,
@@ -153,6 +153,32 @@ def period_tracker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can_manage_periods(request.user, period.region),
         },
     )
+
+
+@require_GET
+def period_export(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The period's authorised returns in full (docs/data-dictionary.md's layout): for the
+    region's leads and admins, who run the collection."""
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    period = get_object_or_404(
+        ReturnPeriod.objects.visible_to(request.user).select_related("region"), pk=pk
+    )
+    if not permissions.can_track(request.user, period.region):
+        raise PermissionDenied
+    respond = csv_response if kind == "csv" else xlsx_response
+    return respond(
+        f"data-returns-{period.region.code}-{period.code}",
+        export.HEADER,
+        export.export_rows(period),
+    )
+
+
+@require_GET
+def data_dictionary(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What each figure, rate, check, statement question and export column means: generated
+    from their declarations (the same as docs/data-dictionary.md)."""
+    return render(request, "datasharing/data_dictionary.html", {"sections": dictionary.sections()})
 
 
 @require_POST

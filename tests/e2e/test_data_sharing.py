@@ -159,3 +159,19 @@ def test_the_lead_confirms_a_candidate_breach_from_a_return(live_server, signed_
     page.get_by_role("button", name="Log breach").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("logged from the candidate")
     assert_accessible(page)
+    page.goto(f"{live_server.url}/returns/periods/{period.pk}/")
+    expect(page.locator("#candidates")).to_contain_text("Confirmed: ")
+    page.get_by_role("link", name="data dictionary").click()
+    expect(page.locator("h1")).to_have_text("Data dictionary")
+    assert_accessible(page)
+
+
+def test_national_people_see_data_returns_by_region(live_server, signed_in_page):
+    page = signed_in_page("admin")  # national
+    page.goto(f"{live_server.url}/dashboards/")
+    page.get_by_role("link", name="Data returns by region").click()
+    expect(page.locator("h1")).to_have_text("National data returns")
+    assert_accessible(page)
+    page.get_by_role("link", name="London").first.click()
+    expect(page.locator("h1")).to_have_text("London data returns")
+    assert_accessible(page)

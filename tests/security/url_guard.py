@@ -242,6 +242,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:submit": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:authorise": lambda ctx: {"pk": ctx.data_return.pk},
     "datasharing:reopen": lambda ctx: {"pk": ctx.data_return.pk},
+    "datasharing:export": lambda ctx: {"pk": ctx.data_return.period_id, "kind": "csv"},
     "datasharing:candidate_confirm": lambda ctx: {"pk": ctx.candidate.pk},
     "datasharing:candidate_dismiss": lambda ctx: {"pk": ctx.candidate.pk},
     "datasharing:region_agreement": _ne,
