@@ -136,20 +136,21 @@ def in_full(cells: Sequence[Sequence[object]]) -> list[list[object]]:
 
 
 def row_and_column_sums(
-    rows: int, columns: int, *, total_row: bool, total_column: bool
+    rows: int, columns: int, *, total_row: bool, total_column: bool, first_column: int = 0
 ) -> list[Sum]:
-    """The sums of a table whose last row and/or last column are totals of the others."""
+    """The sums of a table whose last row and/or last column are totals of the others;
+    `first_column`: where the figures start (after a label column)."""
     body_rows = rows - 1 if total_row else rows
-    body_columns = columns - 1 if total_column else columns
+    body_columns = range(first_column, columns - 1 if total_column else columns)
     sums = []
     for r in range(rows):
         sums.append(
             Sum(
-                tuple((r, c) for c in range(body_columns)),
+                tuple((r, c) for c in body_columns),
                 (r, columns - 1) if total_column else None,
             )
         )
-    for c in range(columns):
+    for c in range(first_column, columns):
         sums.append(
             Sum(tuple((r, c) for r in range(body_rows)), (rows - 1, c) if total_row else None)
         )

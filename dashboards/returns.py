@@ -15,7 +15,7 @@ from statistics import median
 
 from django.db.models import Count, Q, QuerySet
 
-from dashboards.disclosure import Cell, Kind
+from dashboards.disclosure import Cell, Kind, row_and_column_sums
 from dashboards.figures import Figure, Selection, present
 from dashboards.periods import quarter_label
 from datasharing.agreements import sharing_las
@@ -159,6 +159,46 @@ def agency_rate_by_la(data: ReturnsData) -> Figure:
     )
 
 
+def agency_headcount(data: ReturnsData) -> Figure:
+    """Agency workers (headcount) by LA and job type in the period's last quarter, with totals:
+    small numbers as c, and more hidden wherever the totals would give them away."""
+    quarter = data.quarters[-1]
+    shown = [
+        r
+        for r in data.counted
+        if (r.year, r.quarter) == quarter and r.data_return_id in data.shared
+    ]
+    jobs = list(JOB_LABELS)
+    counts = [
+        [int(r.by_job_type.get(job, {}).get("agency_headcount", 0)) for job in jobs] for r in shown
+    ]
+    counts = [[*row, sum(row)] for row in counts]
+    if counts:
+        counts.append([sum(column) for column in zip(*counts, strict=True)])
+    labels = [r.label for r in shown] + (["All shown"] if counts else [])
+    cells: list[list[object]] = [
+        [label, *(Cell(n, basis=n) for n in row)] for label, row in zip(labels, counts, strict=True)
+    ]
+    label = quarter_label(datetime.date(quarter[0], 3 * quarter[1] - 2, 1))
+    return present(
+        Figure(
+            "agency-headcount",
+            f"Agency workers by local authority and job type, {label}",
+            ["Local authority", *JOB_LABELS.values(), "All job types"],
+            [],
+            note=(FULL_NOTE if data.full else SHARING_NOTE + " Only shared returns are listed.")
+            + " Headcounts.",
+            cells=cells,
+            sums=row_and_column_sums(
+                len(cells), len(jobs) + 2, total_row=True, total_column=True, first_column=1
+            )
+            if cells
+            else [],
+            full=data.full,
+        )
+    )
+
+
 def rates_against_caps(data: ReturnsData) -> Figure:
     """The hourly rates paid in the period's last quarter against the cap in force on its last
     day, by job and engagement type: the lowest, the median of the LAs' medians and the
@@ -293,5 +333,6 @@ def regions_returns(regions: QuerySet[Region], today: datetime.date, *, full: bo
 RETURN_FIGURES = {
     "returns-status": returns_status,
     "agency-rate": agency_rate_by_la,
+    "agency-headcount": agency_headcount,
     "rates-against-caps": rates_against_caps,
 }

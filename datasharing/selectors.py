@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from breaches.models import Breach, BreachParty
 from cap_exceptions.models import APPROVED_STATES, CapException
@@ -156,7 +156,8 @@ class CountedReturn:
     year: int
     quarter: int
     local_authorities: list[LocalAuthority] = field(default_factory=list)
-    totals: dict[str, Decimal] = field(default_factory=dict)
+    totals: dict[str, Decimal] = field(default_factory=dict)  # over its job types
+    by_job_type: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -168,8 +169,8 @@ class CountedReturn:
 
 
 def counted_returns(region_ids: list[int], quarters: list[tuple[int, int]]) -> list[CountedReturn]:
-    """The counted figures of the regions' returns for those quarters, each return's lines
-    summed: two queries whatever the number of returns."""
+    """The counted figures of the regions' returns for those quarters, by job type and summed
+    over them: two queries whatever the number of returns."""
     if not region_ids or not quarters:
         return []
     in_quarters = Q()
@@ -188,23 +189,27 @@ def counted_returns(region_ids: list[int], quarters: list[tuple[int, int]]) -> l
             "revision__data_return__period__region_id",
             "revision__data_return__period__year",
             "revision__data_return__period__quarter",
+            "job_type",
+            *LINE_FIELDS,
         )
-        .annotate(**{name: Sum(name) for name in LINE_FIELDS})
         .order_by()
     )
-    found = {
-        row["revision__data_return_id"]: CountedReturn(
-            row["revision__data_return_id"],
-            row["revision__data_return__period__region_id"],
-            row["revision__data_return__period__year"],
-            row["revision__data_return__period__quarter"],
-            totals={
-                name: Decimal(row[name]) if row[name] is not None else Decimal(0)
-                for name in LINE_FIELDS
-            },
-        )
-        for row in rows
-    }
+    found: dict[int, CountedReturn] = {}
+    for row in rows:
+        key = row["revision__data_return_id"]
+        counted = found.get(key)
+        if counted is None:
+            counted = found[key] = CountedReturn(
+                key,
+                row["revision__data_return__period__region_id"],
+                row["revision__data_return__period__year"],
+                row["revision__data_return__period__quarter"],
+                totals=dict.fromkeys(LINE_FIELDS, Decimal(0)),
+            )
+        values = {name: Decimal(row[name] or 0) for name in LINE_FIELDS}
+        counted.by_job_type[row["job_type"]] = values
+        for name, value in values.items():
+            counted.totals[name] += value
     for coverage in (
         ReturnCoverage.objects.filter(data_return_id__in=sorted(found))
         .select_related("local_authority")

@@ -193,3 +193,38 @@ def test_the_returns_page_keeps_a_fixed_query_count(client, london, regional_lea
         authorised_return(q3, code, 20, 80)
     assert cold() == few
     assert few <= 15
+
+
+def test_the_headcount_table_hides_what_its_totals_would_give_away(client, shared_region):
+    """Shared in Q3: Camden 3 social workers, Hackney 20 (Islington is not a party). Camden's 3
+    is c; with the totals shown, 23 - 20 would give it away, so Hackney's are hidden too."""
+    islington_dcs = person_with_role(Role.DCS, local_authority=local_authority("206"))
+    client.force_login(islington_dcs)
+    table = _table(client, "agency-headcount")
+    assert table == {
+        "Camden": ["c", "0", "0", "0", "0", "c"],
+        "Hackney": ["c", "0", "0", "0", "0", "c"],
+        "All shown": ["23", "0", "0", "0", "0", "23"],
+    }
+    page = client.get(URL).content.decode()
+    assert "Agency workers by local authority and job type" in page
+
+
+def test_each_csv_is_the_table_on_the_page(client, shared_region, dcs):
+    """The export is the page: each CSV row's values are the page table's row, cell by cell
+    (an empty CSV cell is the page's "no figure")."""
+    import re
+
+    client.force_login(dcs)
+    page = client.get(URL).content.decode()
+    for slug in ("agency-rate", "agency-headcount", "rates-against-caps"):
+        table = page[page.index(f'id="figure-{slug}"') :]
+        table = table[: table.index("</table>")]
+        for label, values in _table(client, slug).items():
+            row = re.search(rf'<th scope="row"[^>]*>{re.escape(label)}</th>(.*?)</tr>', table, re.S)
+            assert row is not None, (slug, label)
+            cells = [
+                "" if "No figure" in cell else cell.strip()
+                for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+            ]
+            assert cells == values, (slug, label)
