@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from datasharing.demo import last_quarters, made_up_answers, made_up_figures
 from datasharing.models import (
+    AgreementParty,
     ComplianceAnswer,
     DataReturn,
     RateLine,
@@ -18,10 +19,13 @@ from datasharing.models import (
     ReturnPeriod,
     Revision,
     RevisionState,
+    SharingAgreement,
     WorkforceLine,
+    quarter_dates,
 )
 from datasharing.national_return import current_layout
 from datasharing.services import period_defaults
+from mou.models import VersionStatus
 
 if TYPE_CHECKING:
     from bench.registry import Registry
@@ -122,6 +126,45 @@ def add_data_returns(registry: Registry) -> None:
     WorkforceLine.objects.bulk_create(lines, batch_size=5000)
     RateLine.objects.bulk_create(rates, batch_size=5000)
     ComplianceAnswer.objects.bulk_create(answers, batch_size=5000)
+    _sharing_agreements(registry, quarters[0])
     registry.count("return periods", len(periods))
     registry.count("data returns", len(returns))
     registry.count("return lines", len(lines))
+
+
+def _sharing_agreements(registry: Registry, first: tuple[int, int]) -> None:
+    """Each region's data sharing agreement, in force since the first quarter, every LA a
+    party but about one in eight (their rows read "not shared" to others)."""
+    start = quarter_dates(*first)[0]
+    recorder = registry.people.national_admins[0]
+    agreements = SharingAgreement.objects.bulk_create(
+        [
+            SharingAgreement(
+                region=region,
+                label="2016.1",
+                purpose="Open discussion of agency use between the region's partners",
+                lawful_basis="Public task",
+                data_categories="Quarterly agency workforce and pay-rate returns",
+                retention="6 years",
+                effective_from=start,
+                review_due=registry.today + datetime.timedelta(days=180),
+                status=VersionStatus.PUBLISHED,
+            )
+            for region in registry.regions
+        ]
+    )
+    by_region = {a.region_id: a for a in agreements}
+    AgreementParty.objects.bulk_create(
+        [
+            AgreementParty(
+                agreement=by_region[la.region_id],
+                local_authority=la,
+                signed_on=start,
+                signed_by_name="DCS",
+                recorded_by_id=recorder,
+            )
+            for n, la in enumerate(registry.las)
+            if n % 8 != 5
+        ],
+        batch_size=2000,
+    )

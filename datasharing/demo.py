@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from datasharing import services
+from datasharing.candidates import propose_from_revision
 from datasharing.models import (
+    AgreementParty,
     Compliance,
     ComplianceAnswer,
     DataReturn,
@@ -23,11 +25,12 @@ from datasharing.models import (
     ReturnPeriod,
     Revision,
     RevisionState,
+    SharingAgreement,
     WorkforceLine,
     quarter_dates,
 )
 from datasharing.national_return import current_layout
-from mou.models import EngagementType, JobType, LocalAuthority, Region
+from mou.models import EngagementType, JobType, LocalAuthority, Region, VersionStatus
 
 # Each job type's share of an LA's social workers (illustrative).
 SHARES = {
@@ -171,6 +174,57 @@ def seed(*, stdout) -> None:
     stdout.write(
         f"Demo data returns: London, {start:%B %Y} to {end:%B %Y}, {len(las)} local authorities"
     )
+    _sharing(london, las, start, stdout=stdout)
+
+
+def _sharing(london: Region, las: list[LocalAuthority], start: datetime.date, *, stdout) -> None:
+    """London's data sharing agreement, in force since the first demo quarter; every LA but
+    a few is a party (their rows read "not shared" to others). One rate above the cap in the
+    previous quarter, proposed as a candidate breach for the region's leads to decide."""
+    lead = User.objects.filter(email="regional.lead@example.org").first()
+    agreement = SharingAgreement.objects.create(
+        region=london,
+        label="2025.1",
+        purpose="So London's partners can discuss agency use openly, quarter by quarter",
+        lawful_basis="Public task (UK GDPR article 6(1)(e)); the figures hold no personal data",
+        data_categories="Quarterly agency workforce and pay-rate returns",
+        retention="6 years after the quarter",
+        effective_from=start,
+        review_due=start + datetime.timedelta(days=365 * 2),
+        status=VersionStatus.PUBLISHED,
+        published_at=_at(start - datetime.timedelta(days=7), 10),
+        published_by=lead,
+    )
+    if lead is None:
+        return
+    AgreementParty.objects.bulk_create(
+        [
+            AgreementParty(
+                agreement=agreement,
+                local_authority=la,
+                signed_on=start + datetime.timedelta(days=n % 20),
+                signed_by_name=f"Director of Children's Services, {la.name}",
+                recorded_by=lead,
+            )
+            for n, la in enumerate(las)
+            if n % 8 != 5
+        ]
+    )
+    previous = (
+        Revision.objects.filter(
+            state=RevisionState.AUTHORISED,
+            data_return__period__region=london,
+            data_return__coverage__local_authority__la_code="204",
+        )
+        .order_by("-data_return__period__year", "-data_return__period__quarter")
+        .first()
+    )
+    if previous is not None:
+        RateLine.objects.filter(revision=previous, job_type=JobType.SOCIAL_WORKER).update(
+            rate_max=Decimal("58.00")
+        )
+        propose_from_revision(previous, services.figures_of(previous))
+    stdout.write(f"Demo data sharing: {agreement}, {agreement.parties.count()} parties")
 
 
 def made_up_answers(revision: Revision, rng: random.Random) -> list[ComplianceAnswer]:

@@ -245,6 +245,13 @@ def pages() -> list[Page]:
             ["London dashboard", 'id="overdue-list"'],
             "dashboard",
         ),
+        Page(
+            "Data returns dashboard (London)",
+            ["/dashboards/LDN/returns/"],
+            "dcs",
+            ["London data returns", 'id="figure-agency-rate"'],
+            "dashboard",
+        ),
         Page("Breach list", ["/breaches/"], "lead", [HEADING.format("Breaches")], "list"),
         Page(
             "Breach list, filtered",

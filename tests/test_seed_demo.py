@@ -283,3 +283,14 @@ def test_seed_demo_gives_london_four_quarters_of_returns_in_mixed_states(setting
     for revision in Revision.objects.filter(state=RevisionState.AUTHORISED)[:20]:
         assert not services.revision_check(revision).errors  # statements made, too
         assert revision.compliance_answers.exists()
+    from datasharing.models import CandidateBreach, SharingAgreement
+
+    agreement = SharingAgreement.objects.get(region__code="LDN")
+    assert agreement.state == "in_force"
+    assert 0 < agreement.parties.count() < london  # a few LAs are not parties
+    assert CandidateBreach.objects.filter(
+        kind="rate_above_cap",
+        state="open",
+        job_type="social_worker",
+        local_authority__la_code="204",
+    ).exists()  # Hackney's previous quarter, for the region's leads to decide

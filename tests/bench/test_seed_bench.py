@@ -238,3 +238,16 @@ def test_ten_years_of_quarterly_returns_for_every_la(bench):
     for revision in Revision.objects.filter(state=RevisionState.AUTHORISED).order_by("?")[:10]:
         assert revision.lines.count() == 5
         assert not services.revision_check(revision).errors  # returns the portal could accept
+
+
+def test_each_region_has_a_data_sharing_agreement_most_las_party_to_it(bench):
+    from datasharing.agreements import sharing_las
+    from datasharing.models import AgreementParty, ReturnPeriod, SharingAgreement
+
+    assert SharingAgreement.objects.filter(status="published").count() == 9
+    las = LocalAuthority.objects.count()
+    parties = AgreementParty.objects.count()
+    assert las * 0.8 < parties < las
+    last_quarter_end = max(p.ends_on for p in ReturnPeriod.objects.all())
+    shared = sharing_las(LocalAuthority.objects.values_list("pk", flat=True), [last_quarter_end])
+    assert len(shared) == parties
