@@ -21,7 +21,15 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from kernel.uploads import private_storage, upload_path
-from mou.models import EngagementType, JobType, LocalAuthority, VersionState, VersionStatus
+from mou.models import (
+    EngagementType,
+    JobType,
+    LocalAuthority,
+    VersionState,
+    VersionStatus,
+    in_force_q,
+    state_on,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -512,11 +520,7 @@ class AgreementQuerySet(models.QuerySet["SharingAgreement"]):
 
     def in_force(self, *, on: datetime.date) -> AgreementQuerySet:
         """Published agreements whose dates cover `on` (the MOU versions' rule)."""
-        return self.filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gt=on),
-            status=VersionStatus.PUBLISHED,
-            effective_from__lte=on,
-        )
+        return self.filter(in_force_q(on))
 
 
 class SharingAgreement(models.Model):
@@ -587,13 +591,7 @@ class SharingAgreement(models.Model):
         return self.status == VersionStatus.DRAFT
 
     def state_on(self, day: datetime.date) -> VersionState:
-        if self.status != VersionStatus.PUBLISHED:
-            return VersionState.DRAFT
-        if day < self.effective_from:
-            return VersionState.SCHEDULED
-        if self.effective_to is not None and self.effective_to <= day:
-            return VersionState.ENDED
-        return VersionState.IN_FORCE
+        return state_on(self.status, self.effective_from, self.effective_to, day)
 
     @property
     def state(self) -> VersionState:

@@ -120,10 +120,10 @@ def prefill(user, data_return: DataReturn, las: list[LocalAuthority]) -> Prefill
         .select_related("agency", "dcs_approved_by", "second_approved_by", "local_authority")
         .order_by("reported_to_region_at")[:50]
     )
+    concerning = BreachParty.objects.filter(local_authority__in=las).values("breach_id")
     breaches = list(
         Breach.objects.visible_to(user)
-        .filter(parties__local_authority__in=las, occurred_on__gte=start, occurred_on__lte=end)
-        .distinct()
+        .filter(pk__in=concerning, occurred_on__gte=start, occurred_on__lte=end)
         .order_by("occurred_on", "pk")[:50]
     )
     agencies = sorted(

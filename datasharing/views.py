@@ -238,10 +238,11 @@ def joint_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     data_return, revisions = _get_return_and_revisions(request, pk)
     revision = revisions[-1]
+    draft = revision.state == RevisionState.DRAFT
     prefetch_related_objects([revision], "lines", "rates", "explanations", "compliance_answers")
     las = services.covered_las(data_return)
     lines = {line.job_type: line for line in revision.lines.all()}
-    outcome = services.revision_check(revision) if revision.state == RevisionState.DRAFT else None
+    outcome = services.revision_check(revision) if draft else None
     explanations = {e.key: e for e in revision.explanations.all()}
     figure_rows = [
         {
@@ -270,6 +271,8 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "figure_rows": figure_rows,
             "queries": queries,
+            # Once submitted, what the LA said of each query, for the DCS who authorises.
+            "explanations": [] if draft else list(explanations.values()),
             "rates": list(revision.rates.all()),
             "outcome": outcome,
             "can_edit": revision.state == RevisionState.DRAFT

@@ -146,6 +146,32 @@ class VersionState(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
+def state_on(
+    status: str,
+    effective_from: datetime.date,
+    effective_to: datetime.date | None,
+    day: datetime.date,
+) -> VersionState:
+    """What a dated, versioned document (an MOU version, a data sharing agreement) is on
+    `day`: a draft until published; then scheduled, in force or ended by its dates."""
+    if status != VersionStatus.PUBLISHED:
+        return VersionState.DRAFT
+    if day < effective_from:
+        return VersionState.SCHEDULED
+    if effective_to is not None and effective_to <= day:
+        return VersionState.ENDED
+    return VersionState.IN_FORCE
+
+
+def in_force_q(on: datetime.date) -> Q:
+    """The rows of such documents in force on `on`, as `state_on` says, for a query."""
+    return Q(
+        Q(effective_to__isnull=True) | Q(effective_to__gt=on),
+        status=VersionStatus.PUBLISHED,
+        effective_from__lte=on,
+    )
+
+
 # How long before an annual review date the MOU page and home flag it as due.
 REVIEW_DUE_WITHIN = datetime.timedelta(days=30)
 
@@ -173,9 +199,7 @@ class MOUVersionQuerySet(models.QuerySet["MOUVersion"]):
         """Published versions whose dates cover `on`: an ended version stays in force for the
         dates it covered, so last year's breach finds last year's rules, and a scheduled one is
         not in force before it starts."""
-        return self.published().filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gt=on), effective_from__lte=on
-        )
+        return self.filter(in_force_q(on))
 
     def in_force_in_region(self, region: Region, *, on: datetime.date) -> MOUVersion | None:
         """Which version was in force in `region` on `on`: one query."""
@@ -262,13 +286,7 @@ class MOUVersion(HistoryStamps, models.Model):
         return self.status == VersionStatus.PUBLISHED
 
     def state_on(self, day: datetime.date) -> VersionState:
-        if not self.is_published:
-            return VersionState.DRAFT
-        if day < self.effective_from:
-            return VersionState.SCHEDULED
-        if self.effective_to is not None and self.effective_to <= day:
-            return VersionState.ENDED
-        return VersionState.IN_FORCE
+        return state_on(self.status, self.effective_from, self.effective_to, day)
 
     def review_state(self, day: datetime.date | None = None) -> str:
         """'overdue' once the annual review date has passed, 'due' within REVIEW_DUE_WITHIN of

@@ -370,3 +370,32 @@ def test_a_drafts_and_a_submitted_returns_page_keep_a_fixed_count_within_15(
     submitted_many = _queries(client, detail)
     assert (draft_few, submitted_few) == (draft_many, submitted_many)
     assert max(draft_many, submitted_many) <= 15
+
+
+def test_the_dcs_who_authorises_sees_the_queries_explained(
+    client, camden_return, la_workforce_lead, dcs
+):
+    revision = camden_return.revisions.get()
+    services.revision_save(
+        revision=revision,
+        lines={job: {n: Decimal(GOOD[n]) for n in LINE_FIELDS} for job in JobType.values},
+        rates=[
+            services.RateFigures(
+                JobType.SOCIAL_WORKER, LTD, Decimal("40"), Decimal("44"), Decimal("48.50")
+            )
+        ],
+        actor=la_workforce_lead,
+    )
+    [query] = services.revision_check(revision).queries
+    services.explanation_save(
+        revision=revision,
+        key=query.key,
+        text="Two workers under LDN-CX-00012",
+        actor=la_workforce_lead,
+    )
+    statement_made(revision, la_workforce_lead)
+    services.return_submit(revision=revision, actor=la_workforce_lead)
+    client.force_login(dcs)
+    page = client.get(reverse("datasharing:detail", args=[camden_return.pk])).content.decode()
+    section = page[page.index('id="explanations"') :]
+    assert "Two workers under LDN-CX-00012" in section
