@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "breaches",
     "datasharing",
     "dashboards",
+    "governance",
 ]
 # The benchmark's data set and seed_bench (development only): make test and make bench set it.
 if env.bool("BENCH", default=False):

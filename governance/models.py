@@ -1,0 +1,143 @@
+"""The region's governance: its groups (a regional DCS board, sub-regional groups, working
+groups, an MSP and agency forum), what each covers and may decide (terms of reference), and who
+sits on them, each member representing an LA or an MSP, with a named deputy. Meetings, packs,
+minutes, decisions and actions follow (docs/adr/0020-governance.md)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from kernel.uploads import private_storage, upload_path
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class GroupKind(models.TextChoices):
+    DCS_BOARD = "dcs_board", "Regional DCS board"
+    SUB_REGIONAL = "sub_regional", "Sub-regional group"
+    WORKING = "working", "Working group"
+    SUPPLIER_FORUM = "supplier_forum", "MSP and agency forum"
+
+
+class GroupQuerySet(models.QuerySet["Group"]):
+    def visible_to(self, user: User) -> GroupQuerySet:
+        """The groups a person sees: every group of the regions they run governance for
+        (regional leads and admins; national admins everywhere); for a DCS, the groups covering
+        their LA; for anyone else, the groups they sit on or deputise in. Observers: none."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+
+        access = access_for(user)
+        running = access.capability_scope(Capability.RUN_GOVERNANCE)
+        if running.national:
+            return self
+        dcs_las = [la.pk for la in access.local_authorities(Capability.DECIDE_CAP_EXCEPTIONS)]
+        sits = GroupMember.objects.filter(Q(person=user) | Q(deputy=user)).values("group_id")
+        return self.filter(
+            Q(region_id__in=sorted(running.region_ids))
+            | Q(local_authorities__in=dcs_las)
+            | Q(pk__in=sits)
+        ).distinct()
+
+
+class Group(models.Model):
+    """A governance group of a region, with its terms of reference."""
+
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="governance_groups")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=GroupKind)
+    local_authorities = models.ManyToManyField(
+        "mou.LocalAuthority", related_name="governance_groups", blank=True
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reports_to = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="reporting_groups"
+    )
+    # Terms of reference
+    purpose = models.TextField()
+    may_decide = models.TextField("What it may decide", blank=True)
+    quorum = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Members needed; empty: a majority of its members"
+    )
+    meets = models.CharField("How often it meets", max_length=80, default="Quarterly")
+    terms_document = models.FileField(
+        storage=private_storage, upload_to=upload_path("terms-of-reference"), blank=True
+    )
+    terms_document_name = models.CharField(max_length=200, blank=True)
+    starts_on = models.DateField("From")
+    ends_on = models.DateField("Until", null=True, blank=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="group_name_once_per_region"),
+            models.CheckConstraint(condition=Q(kind__in=GroupKind.values), name="group_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
+                name="group_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+
+class GroupMember(models.Model):
+    """A person who sits on a group, representing an LA or an MSP, from a date (until a date),
+    with a deputy who attends for them. A representative who is not their LA's DCS is marked as
+    having delegated authority to decide, or flagged."""
+
+    group = models.ForeignKey(Group, models.CASCADE, related_name="members")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    local_authority = models.ForeignKey(
+        "mou.LocalAuthority", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    msp = models.ForeignKey("msp.MSP", models.PROTECT, null=True, blank=True, related_name="+")
+    delegated_authority = models.BooleanField("Has delegated authority to decide", default=False)
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_date = models.DateField("From")
+    until_date = models.DateField("Until", null=True, blank=True)
+
+    class Meta:
+        ordering = ["group", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(local_authority__isnull=False, msp__isnull=True)
+                | Q(local_authority__isnull=True, msp__isnull=False),
+                name="group_member_represents_an_la_or_an_msp",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "person"],
+                condition=Q(until_date__isnull=True),
+                name="group_member_once_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(until_date__isnull=True) | Q(until_date__gte=F("from_date")),
+                name="group_member_leaves_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.local_authority or self.msp} on {self.group}"
+
+    @property
+    def represents(self) -> str:
+        return str(self.local_authority or self.msp)
+
+    def is_member_on(self, day: datetime.date) -> bool:
+        return self.from_date <= day and (self.until_date is None or day < self.until_date)

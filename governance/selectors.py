@@ -1,0 +1,80 @@
+"""Reads for governance pages: each LA's representation at a glance, with the gaps flagged."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from accounts.models import Membership
+from accounts.roles import Role
+from governance.models import Group, GroupMember
+from mou.models import LocalAuthority, Region
+
+
+@dataclass
+class Seat:
+    group: Group
+    members: list[GroupMember] = field(default_factory=list)
+    # Representatives neither the LA's DCS nor named as having delegated authority.
+    without_authority: list[GroupMember] = field(default_factory=list)
+
+    @property
+    def gap(self) -> bool:
+        return not self.members
+
+
+@dataclass
+class Representation:
+    local_authority: LocalAuthority
+    mou_owner: object | None
+    seats: list[Seat] = field(default_factory=list)
+
+    @property
+    def flags(self) -> int:
+        return sum(s.gap or bool(s.without_authority) for s in self.seats)
+
+
+def representation(
+    region: Region, *, on: datetime.date, mou_owners: dict[int, object]
+) -> list[Representation]:
+    """Each LA of the region with who represents it on each active group covering it, and the
+    gaps: no representative, or one who is neither its DCS nor named as having delegated
+    authority. Four queries whatever the region's size. `mou_owners`: LA id -> the person who
+    owns the MOU there (from the MOU's signatories)."""
+    groups = [
+        g
+        for g in Group.objects.filter(region=region).prefetch_related("local_authorities")
+        if g.is_active_on(on)
+    ]
+    members = [
+        m
+        for m in GroupMember.objects.filter(
+            group__in=groups, local_authority__isnull=False
+        ).select_related("person", "deputy")
+        if m.is_member_on(on)
+    ]
+    dcs = set(
+        Membership.objects.filter(
+            role=Role.DCS, local_authority__region=region, user__in={m.person_id for m in members}
+        ).values_list("user_id", "local_authority_id")
+    )
+    rows = []
+    for la in region.local_authorities.order_by("name"):
+        seats = []
+        for group in groups:
+            if la not in group.local_authorities.all():
+                continue
+            mine = [m for m in members if m.group_id == group.pk and m.local_authority_id == la.pk]
+            seats.append(
+                Seat(
+                    group,
+                    mine,
+                    [
+                        m
+                        for m in mine
+                        if not m.delegated_authority and (m.person_id, la.pk) not in dcs
+                    ],
+                )
+            )
+        rows.append(Representation(la, mou_owners.get(la.pk), seats))
+    return rows

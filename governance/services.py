@@ -1,0 +1,156 @@
+"""Writes for governance groups and their members. Each checks the actor runs governance for
+the group's region and runs in a transaction; rules broken are explained beside the field."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Membership, User
+from governance.models import Group, GroupKind, GroupMember
+from governance.permissions import can_run, require
+from mou.models import LocalAuthority, Region
+from msp.models import MSP
+
+GROUP_FIELDS = (
+    "name",
+    "kind",
+    "chair",
+    "reports_to",
+    "purpose",
+    "may_decide",
+    "quorum",
+    "meets",
+    "starts_on",
+    "ends_on",
+)
+
+
+def _check_group(group: Group, local_authorities: list[LocalAuthority]) -> None:
+    errors: dict[str, str] = {}
+    outside = [la for la in local_authorities if la.region_id != group.region_id]
+    if outside:
+        errors["local_authorities"] = f"{outside[0]} is not in {group.region.name}"
+    if Group.objects.filter(region=group.region, name=group.name).exclude(pk=group.pk).exists():
+        errors["name"] = f"{group.region.name} already has a group called {group.name}"
+    if group.reports_to is not None and (
+        group.reports_to.region_id != group.region_id or group.reports_to.pk == group.pk
+    ):
+        errors["reports_to"] = "Choose another group of the region"
+    if group.ends_on is not None and group.ends_on <= group.starts_on:
+        errors["ends_on"] = "The end date must be after the start date"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def group_create(
+    *,
+    region: Region,
+    fields: Mapping[str, object],
+    local_authorities: Iterable[LocalAuthority] = (),
+    actor: User,
+) -> Group:
+    require(can_run(actor, region))
+    group = Group(region=region, **fields)
+    las = list(local_authorities)
+    _check_group(group, las)
+    group.save()
+    group.local_authorities.set(las)
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *,
+    group: Group,
+    fields: Mapping[str, object],
+    local_authorities: Iterable[LocalAuthority] | None = None,
+    actor: User,
+) -> Group:
+    group = Group.objects.select_for_update().select_related("region").get(pk=group.pk)
+    require(can_run(actor, group.region))
+    for name, value in fields.items():
+        setattr(group, name, value)
+    las = list(local_authorities) if local_authorities is not None else None
+    _check_group(group, las if las is not None else list(group.local_authorities.all()))
+    group.save()
+    if las is not None:
+        group.local_authorities.set(las)
+    return group
+
+
+def _holds_role_at(person: User, local_authority: LocalAuthority | None, msp: MSP | None) -> bool:
+    if local_authority is not None:
+        return Membership.objects.filter(user=person, local_authority=local_authority).exists()
+    return Membership.objects.filter(user=person, msp=msp).exists()
+
+
+@transaction.atomic
+def member_add(
+    *,
+    group: Group,
+    person: User,
+    local_authority: LocalAuthority | None = None,
+    msp: MSP | None = None,
+    delegated_authority: bool = False,
+    deputy: User | None = None,
+    from_date: datetime.date,
+    actor: User,
+) -> GroupMember:
+    """A person joins a group to represent an LA it covers (or, on a supplier forum, an MSP);
+    they and their deputy hold a role there."""
+    group = Group.objects.select_for_update().select_related("region").get(pk=group.pk)
+    require(can_run(actor, group.region))
+    if (local_authority is None) == (msp is None):
+        raise ValidationError(
+            {"local_authority": "Choose the local authority or the MSP represented"}
+        )
+    errors: dict[str, str] = {}
+    represented = local_authority or msp
+    if (
+        local_authority is not None
+        and not group.local_authorities.filter(pk=local_authority.pk).exists()
+    ):
+        errors["local_authority"] = f"{group.name} does not cover {local_authority}"
+    if msp is not None and group.kind != GroupKind.SUPPLIER_FORUM:
+        errors["msp"] = "Only an MSP and agency forum has MSP members"
+    if not _holds_role_at(person, local_authority, msp):
+        errors["person"] = f"{person} has no role at {represented}"
+    if deputy is not None and (
+        deputy.pk == person.pk or not _holds_role_at(deputy, local_authority, msp)
+    ):
+        errors["deputy"] = f"Choose someone else with a role at {represented}"
+    if group.members.filter(person=person, until_date__isnull=True).exists():
+        errors["person"] = f"{person} already sits on {group.name}"
+    if errors:
+        raise ValidationError(errors)
+    return GroupMember.objects.create(
+        group=group,
+        person=person,
+        local_authority=local_authority,
+        msp=msp,
+        delegated_authority=delegated_authority,
+        deputy=deputy,
+        from_date=from_date,
+    )
+
+
+@transaction.atomic
+def member_end(*, member: GroupMember, until_date: datetime.date, actor: User) -> GroupMember:
+    member = (
+        GroupMember.objects.select_for_update().select_related("group__region").get(pk=member.pk)
+    )
+    require(can_run(actor, member.group.region))
+    if member.until_date is not None:
+        raise ValidationError(
+            f"{member.person} left {member.group} on {member.until_date:%-d %B %Y}"
+        )
+    if until_date < member.from_date:
+        raise ValidationError({"until_date": "The date they leave must be on or after they joined"})
+    member.until_date = until_date
+    member.save(update_fields=["until_date"])
+    return member
