@@ -23,6 +23,16 @@ def can_run(user: User, region: Region) -> bool:
     return access_for(user).can(Capability.RUN_GOVERNANCE, region_id=region.pk)
 
 
+def can_use_governance(user: User) -> bool:
+    """Whether the governance pages are this person's (from their roles, no query): those who
+    run it, and the LAs' and MSPs' people, who may sit on groups."""
+    access = access_for(user)
+    return any(
+        access.can(capability)
+        for capability in (Capability.RUN_GOVERNANCE, Capability.ACT_FOR_LA, Capability.ACT_FOR_MSP)
+    )
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from accounts.models import Membership
@@ -35,7 +36,7 @@ class Representation:
 
 
 def representation(
-    region: Region, *, on: datetime.date, mou_owners: dict[int, object]
+    region: Region, *, on: datetime.date, mou_owners: Mapping[int, object]
 ) -> list[Representation]:
     """Each LA of the region with who represents it on each active group covering it, and the
     gaps: no representative, or one who is neither its DCS nor named as having delegated

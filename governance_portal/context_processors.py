@@ -19,6 +19,7 @@ def _navigation(request: HttpRequest) -> list[dict]:
     from cap_exceptions.permissions import can_use_register
     from dashboards.permissions import has_dashboard
     from datasharing.permissions import can_use_returns
+    from governance.permissions import can_use_governance
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -35,6 +36,7 @@ def _navigation(request: HttpRequest) -> list[dict]:
             can_use_register(user),
         ),
         ("Data returns", "datasharing:home", ("datasharing:",), can_use_returns(user)),
+        ("Governance", "governance:home", ("governance:",), can_use_governance(user)),
         (
             "MOUs",
             "mou:mou_list",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("breaches.urls")),
     path("", include("dashboards.urls")),
     path("", include("datasharing.urls")),
+    path("", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -55,6 +55,7 @@ class Context:
     agreement: object
     party: object
     candidate: object
+    group: object
 
     @classmethod
     def build(cls) -> Context:
@@ -132,7 +133,17 @@ class Context:
             kind="return_late",
             occurred_on=period.closes_on,
         )
+        from governance.models import Group
+
+        group = Group.objects.create(
+            region=region("NE"),
+            name="North East DCS board",
+            kind="dcs_board",
+            purpose="p",
+            starts_on=datetime.date(2026, 1, 1),
+        )
         return cls(
+            group=group,
             candidate=candidate,
             agreement=agreement,
             party=party,
@@ -246,6 +257,10 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:candidate_confirm": lambda ctx: {"pk": ctx.candidate.pk},
     "datasharing:candidate_dismiss": lambda ctx: {"pk": ctx.candidate.pk},
     "datasharing:region_agreement": _ne,
+    "governance:group": lambda ctx: {"pk": ctx.group.pk},
+    "governance:member_new": lambda ctx: {"pk": ctx.group.pk},
+    "governance:group_new": _ne,
+    "governance:representation": _ne,
     "datasharing:agreement_new": _ne,
     "datasharing:agreement": lambda ctx: {"pk": ctx.agreement.pk},
     "datasharing:agreement_edit": lambda ctx: {"pk": ctx.agreement.pk},

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django import forms
+
+from accounts.models import User
+from governance.models import Group, GroupKind
+from kernel.forms import GovukDateField, GovukForm, GovukModelForm, choice_field, model_choice_field
+from mou.models import LocalAuthority, Region
+from msp.models import MSP
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.email})"
+
+
+class GroupForm(GovukModelForm):
+    starts_on = GovukDateField(label="From", help_text="For example, 1 4 2026")
+    ends_on = GovukDateField(label="Until (optional)", required=False)
+    chair = PersonChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="No chair yet"
+    )
+
+    class Meta:
+        model = Group
+        fields = [
+            "name",
+            "kind",
+            "local_authorities",
+            "chair",
+            "reports_to",
+            "purpose",
+            "may_decide",
+            "quorum",
+            "meets",
+            "starts_on",
+            "ends_on",
+        ]
+        labels = {
+            "name": "Name",
+            "kind": "Kind of group",
+            "local_authorities": "Local authorities it covers",
+            "reports_to": "Reports to",
+            "quorum": "Quorum (optional)",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "local_authorities": forms.CheckboxSelectMultiple,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "may_decide": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "name": {"required": "Enter the group's name"},
+            "purpose": {"required": "Enter the group's purpose"},
+            "kind": {"required": "Select the kind of group"},
+        }
+
+    def __init__(self, *args, region: Region, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "kind").choices = GroupKind.choices
+        model_choice_field(self, "local_authorities").queryset = region.local_authorities.order_by(
+            "name"
+        )
+        model_choice_field(self, "chair").queryset = (
+            User.objects.filter(is_active=True, memberships__local_authority__region=region)
+            .distinct()
+            .order_by("name")
+        )
+        reports_to = model_choice_field(self, "reports_to")
+        reports_to.queryset = Group.objects.filter(region=region).exclude(pk=self.instance.pk)
+        reports_to.empty_label = "No group: it reports to no one in the portal"
+
+    def group_fields(self) -> dict[str, object]:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name != "local_authorities"
+        }
+
+
+class MemberForm(GovukForm):
+    person = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Who sits on the group",
+        error_messages={"required": "Choose who sits on the group"},
+    )
+    local_authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.none(),
+        required=False,
+        label="The local authority they represent",
+        empty_label="Choose a local authority",
+    )
+    msp = forms.ModelChoiceField(
+        queryset=MSP.objects.none(),
+        required=False,
+        label="Or the MSP they represent (an MSP and agency forum only)",
+        empty_label="None",
+    )
+    delegated_authority = forms.BooleanField(
+        required=False, label="They have delegated authority to decide (they are not its DCS)"
+    )
+    deputy = PersonChoiceField(
+        queryset=User.objects.none(), required=False, label="Deputy (optional)", empty_label="None"
+    )
+    from_date = GovukDateField(label="From", help_text="For example, 1 4 2026")
+
+    def __init__(self, *args, group: Group, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        las = group.local_authorities.order_by("name")
+        model_choice_field(self, "local_authority").queryset = las
+        people = (
+            User.objects.filter(is_active=True, memberships__local_authority__in=las)
+            | User.objects.filter(is_active=True, memberships__msp__isnull=False)
+            if group.kind == GroupKind.SUPPLIER_FORUM
+            else User.objects.filter(is_active=True, memberships__local_authority__in=las)
+        )
+        people = people.distinct().order_by("name")
+        model_choice_field(self, "person").queryset = people
+        model_choice_field(self, "deputy").queryset = people
+        if group.kind == GroupKind.SUPPLIER_FORUM:
+            model_choice_field(self, "msp").queryset = MSP.objects.order_by("name")
+        else:
+            del self.fields["msp"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("local_authority") and not cleaned.get("msp"):
+            self.add_error("local_authority", "Choose the local authority they represent")
+        return cleaned

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from governance import views
+
+app_name = "governance"
+urlpatterns = [
+    path("governance/", views.home, name="home"),
+    path("governance/groups/<int:pk>/", views.group_detail, name="group"),
+    path("governance/groups/<int:pk>/members/new/", views.member_new, name="member_new"),
+    path("governance/regions/<str:code>/groups/new/", views.group_new, name="group_new"),
+    path(
+        "governance/regions/<str:code>/representation/",
+        views.representation,
+        name="representation",
+    ),
+]

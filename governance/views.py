@@ -1,0 +1,138 @@
+"""Governance pages: the groups a person sees, a group with its terms and members, the
+region's representation, and for those who run it adding groups and members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from governance import permissions, selectors, services
+from governance.forms import GroupForm, MemberForm
+from governance.models import Group
+from kernel.forms import add_service_errors
+from kernel.http import AuthenticatedHttpRequest
+from mou.models import Region, Signatory
+
+
+def _region(request: AuthenticatedHttpRequest, code: str) -> Region:
+    return get_object_or_404(Region.objects.visible_to(request.user), code=code)
+
+
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The groups the person sees, by region, and the regions they run governance for."""
+    if not permissions.can_use_governance(request.user):
+        raise PermissionDenied
+    groups = list(
+        Group.objects.visible_to(request.user)
+        .select_related("region", "chair")
+        .order_by("region__name", "kind", "name")
+    )
+    running = [
+        region
+        for region in Region.objects.visible_to(request.user).order_by("name")
+        if permissions.can_run(request.user, region)
+    ]
+    return render(
+        request,
+        "governance/home.html",
+        {"groups": groups, "running": running, "today": timezone.localdate()},
+    )
+
+
+@require_GET
+def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = permissions.get_group_for_user(request.user, pk)
+    today = timezone.localdate()
+    members = list(
+        group.members.select_related("person", "deputy", "local_authority", "msp").order_by(
+            "local_authority__name", "msp__name", "from_date"
+        )
+    )
+    return render(
+        request,
+        "governance/group_detail.html",
+        {
+            "group": group,
+            "local_authorities": list(group.local_authorities.order_by("name")),
+            "current": [m for m in members if m.is_member_on(today)],
+            "former": [m for m in members if not m.is_member_on(today)],
+            "can_run": permissions.can_run(request.user, group.region),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    region = _region(request, code)
+    if not permissions.can_run(request.user, region):
+        raise PermissionDenied
+    form = GroupForm(request.POST or None, region=region)
+    if form.is_valid():
+        try:
+            group = services.group_create(
+                region=region,
+                fields=form.group_fields(),
+                local_authorities=form.cleaned_data["local_authorities"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{group.name} added")
+            return redirect("governance:group", pk=group.pk)
+    return render(request, "governance/group_form.html", {"form": form, "region": region})
+
+
+@require_http_methods(["GET", "POST"])
+def member_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = permissions.get_group_for_user(request.user, pk)
+    if not permissions.can_run(request.user, group.region):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, group=group)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.member_add(
+                group=group,
+                person=data["person"],
+                local_authority=data["local_authority"],
+                msp=data.get("msp"),
+                delegated_authority=data["delegated_authority"],
+                deputy=data["deputy"],
+                from_date=data["from_date"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{member.person} sits on {group.name} for {member.represents}"
+            )
+            return redirect("governance:group", pk=group.pk)
+    return render(request, "governance/member_form.html", {"form": form, "group": group})
+
+
+@require_GET
+def representation(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Each LA's representation at a glance, for those who run the region's governance."""
+    region = _region(request, code)
+    if not permissions.can_run(request.user, region):
+        raise PermissionDenied
+    today = timezone.localdate()
+    owners = {
+        s.local_authority_id: s.mou_owner
+        for s in Signatory.objects.filter(version__mou__region=region, mou_owner__isnull=False)
+        .select_related("mou_owner")
+        .order_by("version__effective_from")
+    }
+    rows = selectors.representation(region, on=today, mou_owners=owners)
+    return render(
+        request,
+        "governance/representation.html",
+        {"region": region, "rows": rows, "flagged": sum(r.flags for r in rows)},
+    )

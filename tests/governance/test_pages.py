@@ -1,0 +1,136 @@
+"""Governance pages: the lead adds a group and a member; members, DCSs and MSP contacts see
+their groups; the representation page flags gaps; bad input beside the field; scope."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.roles import Role
+from governance import services
+from governance.models import Group, GroupKind
+from tests.factories import local_authority, person_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _date(name, day, month, year):
+    return {f"{name}_day": str(day), f"{name}_month": str(month), f"{name}_year": str(year)}
+
+
+def test_the_lead_adds_a_group_and_a_member(client, london, regional_lead, dcs):
+    client.force_login(regional_lead)
+    home = client.get("/governance/").content.decode()
+    assert "Add a group for London" in home
+    url = "/governance/regions/LDN/groups/new/"
+    response = client.post(url, {"name": "", "kind": "", **_date("starts_on", 1, 1, 2026)})
+    errors = response.context["form"].errors
+    assert errors["name"] == ["Enter the group's name"]
+    assert errors["kind"] == ["Select the kind of group"]
+    assert errors["purpose"] == ["Enter the group's purpose"]
+    response = client.post(
+        url,
+        {
+            "name": "North Central London",
+            "kind": GroupKind.SUB_REGIONAL,
+            "local_authorities": [local_authority("202").pk, local_authority("206").pk],
+            "purpose": "Share decisions",
+            "meets": "Quarterly",
+            **_date("starts_on", 1, 1, 2026),
+        },
+    )
+    group = Group.objects.get()
+    assert response.url == f"/governance/groups/{group.pk}/"
+    member_url = f"/governance/groups/{group.pk}/members/new/"
+    response = client.post(member_url, {"person": dcs.pk, **_date("from_date", 5, 1, 2026)})
+    assert response.context["form"].errors["local_authority"] == [
+        "Choose the local authority they represent"
+    ]
+    response = client.post(
+        member_url,
+        {
+            "person": dcs.pk,
+            "local_authority": local_authority("202").pk,
+            **_date("from_date", 5, 1, 2026),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/governance/groups/{group.pk}/").content.decode()
+    assert str(dcs) in page[page.index('id="members"') :]
+    representation = client.get("/governance/regions/LDN/representation/").content.decode()
+    assert "No representative" in representation  # Islington
+
+
+@pytest.fixture
+def group(london, regional_lead):
+    return services.group_create(
+        region=london,
+        fields={
+            "name": "North Central London",
+            "kind": GroupKind.SUB_REGIONAL,
+            "purpose": "p",
+            "starts_on": datetime.date(2026, 1, 1),
+        },
+        local_authorities=[local_authority("202")],
+        actor=regional_lead,
+    )
+
+
+@pytest.mark.parametrize(
+    ("person", "group_page", "add_member", "representation"),
+    [
+        ("regional_lead", 200, 200, 200),
+        ("dcs", 200, 403, 403),  # covers Camden
+        ("la_workforce_lead", 404, 404, 403),  # sits on none
+        ("north_east_lead", 404, 404, 404),
+        ("newcastle_dcs", 404, 404, 404),
+    ],
+)
+def test_pages_answer_by_role_and_scope(
+    client, request, group, person, group_page, add_member, representation
+):
+    client.force_login(request.getfixturevalue(person))
+    assert client.get(f"/governance/groups/{group.pk}/").status_code == group_page
+    assert client.get(f"/governance/groups/{group.pk}/members/new/").status_code == add_member
+    assert client.get("/governance/regions/LDN/representation/").status_code == representation
+
+
+def test_observers_have_no_governance_pages(client, group, observer):
+    client.force_login(observer)
+    assert client.get("/governance/").status_code == 403
+    assert client.get(f"/governance/groups/{group.pk}/").status_code == 404
+
+
+def test_the_representation_page_keeps_a_fixed_query_count(
+    client, group, regional_lead, london, dcs
+):
+    services.member_add(
+        group=group,
+        person=dcs,
+        local_authority=local_authority("202"),
+        from_date=datetime.date(2026, 1, 5),
+        actor=regional_lead,
+    )
+    client.force_login(regional_lead)
+    client.get("/governance/")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/governance/regions/LDN/representation/").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for code in ("204", "206", "208"):
+        la = local_authority(code)
+        group.local_authorities.add(la)
+        person = person_with_role(Role.DCS, local_authority=la)
+        services.member_add(
+            group=group,
+            person=person,
+            local_authority=la,
+            from_date=datetime.date(2026, 1, 5),
+            actor=regional_lead,
+        )
+    assert count() == few
+    assert few <= 15
