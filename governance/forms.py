@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from accounts.models import User
 from governance.models import Group, GroupKind
@@ -127,3 +130,66 @@ class MemberForm(GovukForm):
         if not cleaned.get("local_authority") and not cleaned.get("msp"):
             self.add_error("local_authority", "Choose the local authority they represent")
         return cleaned
+
+
+def _time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        help_text="For example, 14:30",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        error_messages={
+            "required": f"Enter the time it {label.split()[-1].lower()}",
+            "invalid": "Enter a time like 14:30",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+    )
+
+
+class MeetingForm(GovukForm):
+    """When and where a group meets (times in UK time)."""
+
+    day = GovukDateField(label="Date", help_text="For example, 14 1 2027")
+    starts = _time_field("Time it starts")
+    ends = _time_field("Time it ends")
+    place = forms.CharField(label="Place (optional if online)", required=False, max_length=200)
+    online_link = forms.URLField(
+        label="Online link (optional)",
+        required=False,
+        assume_scheme="https",
+        error_messages={
+            "invalid": "Enter the link as a web address, like https://meet.example.org/x"
+        },
+    )
+
+    def __init__(self, *args, meeting=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            start = timezone.localtime(meeting.starts_at)
+            self.fields["day"].initial = start.date()
+            self.fields["starts"].initial = start.strftime("%H:%M")
+            self.fields["ends"].initial = timezone.localtime(meeting.ends_at).strftime("%H:%M")
+            self.fields["place"].initial = meeting.place
+            self.fields["online_link"].initial = meeting.online_link
+
+    def when(self) -> tuple[datetime.datetime, datetime.datetime]:
+        data = self.cleaned_data
+        return (
+            timezone.make_aware(datetime.datetime.combine(data["day"], data["starts"])),
+            timezone.make_aware(datetime.datetime.combine(data["day"], data["ends"])),
+        )
+
+
+class MoveForm(MeetingForm):
+    reason = forms.CharField(
+        label="Why it moves",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the meeting moves"},
+    )
+
+
+class CancelForm(GovukForm):
+    reason = forms.CharField(
+        label="Why it is cancelled",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the meeting is cancelled"},
+    )

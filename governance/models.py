@@ -6,6 +6,7 @@ minutes, decisions and actions follow (docs/adr/0020-governance.md)."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -141,3 +142,50 @@ class GroupMember(models.Model):
 
     def is_member_on(self, day: datetime.date) -> bool:
         return self.from_date <= day and (self.until_date is None or day < self.until_date)
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible_to(self, user: User) -> MeetingQuerySet:
+        """The meetings of the groups the person sees."""
+        return self.filter(group__in=Group.objects.visible_to(user))
+
+
+class MeetingState(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(models.Model):
+    """A meeting of a group: when, where (a place, an online link or both). Moving it keeps
+    the reason and counts the change (`sequence`, as iCalendar invitations need); cancelling it
+    keeps the reason."""
+
+    group = models.ForeignKey(Group, models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    place = models.CharField(max_length=200, blank=True)
+    online_link = models.URLField("Online link", blank=True)
+    state = models.CharField(max_length=12, choices=MeetingState, default=MeetingState.SCHEDULED)
+    moved_reason = models.TextField(blank=True)  # why it last moved
+    cancelled_reason = models.TextField(blank=True)
+    sequence = models.PositiveIntegerField(default=0)  # changes since first sent
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=MeetingState.values), name="meeting_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}, {self.starts_at:%-d %B %Y}"

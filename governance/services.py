@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership, User
-from governance.models import Group, GroupKind, GroupMember
+from governance.models import Group, GroupKind, GroupMember, Meeting, MeetingState
 from governance.permissions import can_run, require
 from mou.models import LocalAuthority, Region
 from msp.models import MSP
@@ -154,3 +154,86 @@ def member_end(*, member: GroupMember, until_date: datetime.date, actor: User) -
     member.until_date = until_date
     member.save(update_fields=["until_date"])
     return member
+
+
+def _check_when_and_where(
+    starts_at: datetime.datetime, ends_at: datetime.datetime, place: str, online_link: str
+) -> None:
+    errors: dict[str, str] = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = "The meeting must end after it starts"
+    if not place.strip() and not online_link.strip():
+        errors["place"] = "Enter where it meets, or an online link"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    group: Group,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    place: str = "",
+    online_link: str = "",
+    actor: User,
+) -> Meeting:
+    require(can_run(actor, group.region))
+    _check_when_and_where(starts_at, ends_at, place, online_link)
+    return Meeting.objects.create(
+        group=group,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        online_link=online_link.strip(),
+        created_by=actor,
+    )
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("group__region")
+        .get(pk=meeting.pk)
+    )
+
+
+@transaction.atomic
+def meeting_move(
+    *,
+    meeting: Meeting,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    place: str = "",
+    online_link: str = "",
+    reason: str,
+    actor: User,
+) -> Meeting:
+    """Move a scheduled meeting (its time or place), with a reason: invitations update."""
+    meeting = _locked_meeting(meeting)
+    require(can_run(actor, meeting.group.region))
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError("A cancelled meeting does not move: schedule another")
+    _check_when_and_where(starts_at, ends_at, place, online_link)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the meeting moves"})
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.place, meeting.online_link = place.strip(), online_link.strip()
+    meeting.moved_reason = reason.strip()
+    meeting.sequence += 1
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
+    meeting = _locked_meeting(meeting)
+    require(can_run(actor, meeting.group.region))
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError("This meeting is already cancelled")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the meeting is cancelled"})
+    meeting.state, meeting.cancelled_reason = MeetingState.CANCELLED, reason.strip()
+    meeting.sequence += 1
+    meeting.save()
+    return meeting

@@ -7,6 +7,10 @@ urlpatterns = [
     path("governance/", views.home, name="home"),
     path("governance/groups/<int:pk>/", views.group_detail, name="group"),
     path("governance/groups/<int:pk>/members/new/", views.member_new, name="member_new"),
+    path("governance/groups/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("governance/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("governance/meetings/<int:pk>/move/", views.meeting_move, name="meeting_move"),
+    path("governance/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("governance/regions/<str:code>/groups/new/", views.group_new, name="group_new"),
     path(
         "governance/regions/<str:code>/representation/",

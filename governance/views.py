@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import permissions, selectors, services
-from governance.forms import GroupForm, MemberForm
-from governance.models import Group
+from governance.forms import CancelForm, GroupForm, MeetingForm, MemberForm, MoveForm
+from governance.models import Group, Meeting, MeetingState
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import Region, Signatory
@@ -53,11 +53,15 @@ def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "local_authority__name", "msp__name", "from_date"
         )
     )
+    meetings = list(group.meetings.order_by("-starts_at")[:20])
+    now = timezone.now()
     return render(
         request,
         "governance/group_detail.html",
         {
             "group": group,
+            "upcoming": [m for m in meetings if m.starts_at >= now][::-1],
+            "past": [m for m in meetings if m.starts_at < now],
             "local_authorities": list(group.local_authorities.order_by("name")),
             "current": [m for m in members if m.is_member_on(today)],
             "former": [m for m in members if not m.is_member_on(today)],
@@ -136,3 +140,106 @@ def representation(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         "governance/representation.html",
         {"region": region, "rows": rows, "flagged": sum(r.flags for r in rows)},
     )
+
+
+WHEN_FIELDS = {"ends_at": "ends", "starts_at": "starts"}
+
+
+def _meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("group__region"), pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = permissions.get_group_for_user(request.user, pk)
+    if not permissions.can_run(request.user, group.region):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    if form.is_valid():
+        starts_at, ends_at = form.when()
+        try:
+            meeting = services.meeting_schedule(
+                group=group,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=form.cleaned_data["place"],
+                online_link=form.cleaned_data["online_link"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, rename=WHEN_FIELDS)
+        else:
+            messages.success(request, f"Meeting scheduled for {meeting.starts_at:%-d %B %Y}")
+            return redirect("governance:meeting", pk=meeting.pk)
+    return render(
+        request, "governance/meeting_form.html", {"form": form, "group": group, "new": True}
+    )
+
+
+@require_GET
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    return render(
+        request,
+        "governance/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "can_run": permissions.can_run(request.user, meeting.group.region),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not permissions.can_run(request.user, meeting.group.region):
+        raise PermissionDenied
+    if meeting.state == MeetingState.CANCELLED:
+        raise PermissionDenied
+    form = MoveForm(request.POST or None, meeting=meeting)
+    if form.is_valid():
+        starts_at, ends_at = form.when()
+        try:
+            services.meeting_move(
+                meeting=meeting,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=form.cleaned_data["place"],
+                online_link=form.cleaned_data["online_link"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, rename=WHEN_FIELDS)
+        else:
+            messages.success(request, "Meeting moved")
+            return redirect("governance:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "governance/meeting_form.html",
+        {"form": form, "group": meeting.group, "meeting": meeting},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not permissions.can_run(request.user, meeting.group.region):
+        raise PermissionDenied
+    if meeting.state == MeetingState.CANCELLED:
+        raise PermissionDenied
+    form = CancelForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(
+                meeting=meeting, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Meeting cancelled")
+            return redirect("governance:meeting", pk=meeting.pk)
+    return render(request, "governance/meeting_cancel.html", {"form": form, "meeting": meeting})

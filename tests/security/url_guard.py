@@ -56,6 +56,7 @@ class Context:
     party: object
     candidate: object
     group: object
+    meeting: object
 
     @classmethod
     def build(cls) -> Context:
@@ -142,7 +143,16 @@ class Context:
             purpose="p",
             starts_on=datetime.date(2026, 1, 1),
         )
+        from django.utils import timezone
+
+        from governance.models import Meeting
+
+        starts = timezone.now() + datetime.timedelta(days=10)
+        meeting = Meeting.objects.create(
+            group=group, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), place="x"
+        )
         return cls(
+            meeting=meeting,
             group=group,
             candidate=candidate,
             agreement=agreement,
@@ -260,6 +270,10 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "governance:group": lambda ctx: {"pk": ctx.group.pk},
     "governance:member_new": lambda ctx: {"pk": ctx.group.pk},
     "governance:group_new": _ne,
+    "governance:meeting_new": lambda ctx: {"pk": ctx.group.pk},
+    "governance:meeting": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:meeting_move": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:meeting_cancel": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:representation": _ne,
     "datasharing:agreement_new": _ne,
     "datasharing:agreement": lambda ctx: {"pk": ctx.agreement.pk},
