@@ -189,3 +189,18 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group}, {self.starts_at:%-d %B %Y}"
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar feed of their groups' meetings, at a secret address: made on
+    request, replaced (the old address stops working) or turned off by them. It lists only
+    titles, times and places."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person}"

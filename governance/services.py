@@ -4,13 +4,14 @@ the group's region and runs in a transaction; rules broken are explained beside 
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership, User
-from governance.models import Group, GroupKind, GroupMember, Meeting, MeetingState
+from governance.models import CalendarFeed, Group, GroupKind, GroupMember, Meeting, MeetingState
 from governance.permissions import can_run, require
 from mou.models import LocalAuthority, Region
 from msp.models import MSP
@@ -237,3 +238,16 @@ def meeting_cancel(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     meeting.sequence += 1
     meeting.save()
     return meeting
+
+
+@transaction.atomic
+def calendar_feed_new(*, person: User) -> CalendarFeed:
+    """A new secret address for the person's feed: any earlier address stops working."""
+    feed, _ = CalendarFeed.objects.update_or_create(
+        person=person, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+def calendar_feed_off(*, person: User) -> None:
+    CalendarFeed.objects.filter(person=person).delete()

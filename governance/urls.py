@@ -11,6 +11,13 @@ urlpatterns = [
     path("governance/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("governance/meetings/<int:pk>/move/", views.meeting_move, name="meeting_move"),
     path("governance/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path(
+        "governance/meetings/<int:pk>/invitation.ics",
+        views.meeting_invitation,
+        name="meeting_invitation",
+    ),
+    path("governance/calendar/", views.calendar_settings, name="calendar"),
+    path("governance/calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     path("governance/regions/<str:code>/groups/new/", views.group_new, name="group_new"),
     path(
         "governance/regions/<str:code>/representation/",

@@ -3,16 +3,20 @@ region's representation, and for those who run it adding groups and members."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from governance import permissions, selectors, services
+from governance import calendar, permissions, selectors, services
 from governance.forms import CancelForm, GroupForm, MeetingForm, MemberForm, MoveForm
-from governance.models import Group, Meeting, MeetingState
+from governance.models import CalendarFeed, Group, Meeting, MeetingState
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import Region, Signatory
@@ -243,3 +247,60 @@ def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Meeting cancelled")
             return redirect("governance:meeting", pk=meeting.pk)
     return render(request, "governance/meeting_cancel.html", {"form": form, "meeting": meeting})
+
+
+def _ics(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
+
+
+@require_GET
+def meeting_invitation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The meeting's invitation as an iCalendar file: emails link here (GOV.UK Notify sends
+    no attachments)."""
+    meeting = _meeting(request, pk)
+    return _ics(calendar.invitation(meeting), f"meeting-{meeting.starts_at:%Y-%m-%d}")
+
+
+FEED_DAYS_BACK = 90
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own feed address: make one, replace it (the old one stops working) or
+    turn it off."""
+    if not permissions.can_use_governance(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        if request.POST.get("action") == "off":
+            services.calendar_feed_off(person=request.user)
+            messages.success(request, "Your calendar feed is off: its address no longer works")
+        else:
+            services.calendar_feed_new(person=request.user)
+            messages.success(request, "Your calendar feed has a new address")
+        return redirect("governance:calendar")
+    feed = CalendarFeed.objects.filter(person=request.user).first()
+    url = request.build_absolute_uri(reverse("governance:feed", args=[feed.token])) if feed else ""
+    return render(request, "governance/calendar.html", {"feed": feed, "url": url})
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request, token: str) -> HttpResponse:
+    """A person's feed, at its secret address: the meetings of the groups they see, from 90
+    days back, as titles, times and places. 404 for an unknown or replaced address."""
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("person"), token=token, person__is_active=True
+    )
+    since = timezone.now() - datetime.timedelta(days=FEED_DAYS_BACK)
+    meetings = (
+        Meeting.objects.visible_to(feed.person)
+        .filter(starts_at__gte=since)
+        .select_related("group")
+        .order_by("starts_at")
+    )
+    response = _ics(calendar.feed(meetings), "governance-meetings")
+    response["Content-Disposition"] = 'inline; filename="governance-meetings.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

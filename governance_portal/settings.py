@@ -169,6 +169,8 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agency MOU portal <no-reply@localhost>")
 PORTAL_NAME = "Agency MOU governance portal"
+# The domain in the UIDs of calendar events the portal sends (governance/calendar.py).
+PORTAL_CALENDAR_DOMAIN = env.str("PORTAL_CALENDAR_DOMAIN", default="agency-mou-portal.example")
 # The address the portal's own links point at in emails (invitations, password resets).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -1,6 +1,8 @@
 """Governance in a browser: the regional lead adds a group and a member, and checks each
 LA's representation; the DCS sees the group covering their LA. axe on every page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -75,5 +77,12 @@ def test_the_lead_adds_a_group_and_a_member_and_the_dcs_sees_it(live_server, sig
     page.goto(f"{live_server.url}/governance/")
     page.get_by_role("link", name="North Central London").click()
     expect(page.locator("#terms")).to_contain_text("Camden, Islington")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/governance/calendar/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Make my feed").click()
+    expect(page.get_by_label("Your feed's address")).to_have_value(
+        re.compile(r"/governance/calendar/.+\.ics$")
+    )
     assert_accessible(page)
     assert Group.objects.count() == 1

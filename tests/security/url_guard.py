@@ -31,6 +31,7 @@ PUBLIC: frozenset[str] = frozenset(
         "healthz",
         "accessibility",
         "admin:login",  # only redirects to the portal's sign-in page
+        "governance:feed",  # a secret, revocable address (tests/governance/test_calendar.py)
     }
 )
 
@@ -274,6 +275,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "governance:meeting": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:meeting_move": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:meeting_cancel": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:meeting_invitation": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:representation": _ne,
     "datasharing:agreement_new": _ne,
     "datasharing:agreement": lambda ctx: {"pk": ctx.agreement.pk},
