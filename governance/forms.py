@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
-from governance.models import Group, GroupKind
+from governance.models import AttendanceStatus, Group, GroupKind
 from kernel.forms import GovukDateField, GovukForm, GovukModelForm, choice_field, model_choice_field
 from mou.models import LocalAuthority, Region
 from msp.models import MSP
@@ -193,3 +193,28 @@ class CancelForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter why the meeting is cancelled"},
     )
+
+
+class AttendanceForm(GovukForm):
+    """A radio question per member of the group on the meeting's day."""
+
+    def __init__(self, *args, members, recorded: dict[int, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            choices = [
+                (value, label)
+                for value, label in AttendanceStatus.choices
+                if value != AttendanceStatus.DEPUTY or member.deputy_id
+            ]
+            deputy = f" (deputy: {member.deputy})" if member.deputy_id else ""
+            self.fields[f"member_{member.pk}"] = forms.ChoiceField(
+                label=f"{member.person}, for {member.represents}{deputy}",
+                choices=choices,
+                widget=forms.RadioSelect,
+                initial=recorded.get(member.pk),
+                error_messages={"required": f"Choose whether {member.person} was there"},
+            )
+
+    def statuses(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data[f"member_{m.pk}"] for m in self.members}

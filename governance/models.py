@@ -204,3 +204,36 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.person}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    DEPUTY = "deputy", "Represented by their deputy"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Absent"
+
+
+# Who counts towards the quorum: a deputy counts for the member.
+COUNTS_FOR_QUORUM = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.DEPUTY})
+
+
+class Attendance(models.Model):
+    """Whether a member was at a meeting (in person or through their deputy)."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(GroupMember, models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=12, choices=AttendanceStatus)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["meeting", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.person} at {self.meeting}: {self.status}"

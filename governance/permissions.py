@@ -33,6 +33,12 @@ def can_use_governance(user: User) -> bool:
     )
 
 
+def can_record(user: User, group: Group) -> bool:
+    """A meeting's attendance (and its decisions and actions): those who run the region's
+    governance, or the group's chair."""
+    return can_run(user, group.region) or group.chair_id == user.pk
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -11,8 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership, User
-from governance.models import CalendarFeed, Group, GroupKind, GroupMember, Meeting, MeetingState
-from governance.permissions import can_run, require
+from governance.models import (
+    Attendance,
+    AttendanceStatus,
+    CalendarFeed,
+    Group,
+    GroupKind,
+    GroupMember,
+    Meeting,
+    MeetingState,
+)
+from governance.permissions import can_record, can_run, require
+from governance.quorum import members_at
 from mou.models import LocalAuthority, Region
 from msp.models import MSP
 
@@ -251,3 +261,36 @@ def calendar_feed_new(*, person: User) -> CalendarFeed:
 
 def calendar_feed_off(*, person: User) -> None:
     CalendarFeed.objects.filter(person=person).delete()
+
+
+@transaction.atomic
+def attendance_record(
+    *, meeting: Meeting, statuses: Mapping[int, str], actor: User
+) -> list[Attendance]:
+    """Record who was at the meeting: a status per member on the meeting's day (member id ->
+    status). A deputy may stand in only for a member who has one."""
+    meeting = _locked_meeting(meeting)
+    require(can_record(actor, meeting.group))
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError("A cancelled meeting has no attendance")
+    members = {m.pk: m for m in members_at(meeting, list(meeting.group.members.all()))}
+    errors: dict[str, str] = {}
+    for member_id, status in statuses.items():
+        member = members.get(member_id)
+        if member is None:
+            raise ValidationError("Record attendance for the group's members on the day only")
+        if status not in AttendanceStatus.values:
+            errors[f"member_{member_id}"] = "Choose whether they were there"
+        elif status == AttendanceStatus.DEPUTY and member.deputy_id is None:
+            errors[f"member_{member_id}"] = f"{member.person} has no deputy"
+    if errors:
+        raise ValidationError(errors)
+    recorded = []
+    for member_id, status in statuses.items():
+        row, _ = Attendance.objects.update_or_create(
+            meeting=meeting,
+            member_id=member_id,
+            defaults={"status": status, "recorded_by": actor},
+        )
+        recorded.append(row)
+    return recorded

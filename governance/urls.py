@@ -16,6 +16,7 @@ urlpatterns = [
         views.meeting_invitation,
         name="meeting_invitation",
     ),
+    path("governance/meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("governance/calendar/", views.calendar_settings, name="calendar"),
     path("governance/calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     path("governance/regions/<str:code>/groups/new/", views.group_new, name="group_new"),

@@ -15,8 +15,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import calendar, permissions, selectors, services
-from governance.forms import CancelForm, GroupForm, MeetingForm, MemberForm, MoveForm
+from governance.forms import (
+    AttendanceForm,
+    CancelForm,
+    GroupForm,
+    MeetingForm,
+    MemberForm,
+    MoveForm,
+)
 from governance.models import CalendarFeed, Group, Meeting, MeetingState
+from governance.quorum import members_at, quorum
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import Region, Signatory
@@ -185,13 +193,20 @@ def meeting_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
+    members = members_at(
+        meeting, list(meeting.group.members.select_related("person", "local_authority", "msp"))
+    )
+    statuses = {a.member_id: a.status for a in meeting.attendance.all()}
     return render(
         request,
         "governance/meeting_detail.html",
         {
             "meeting": meeting,
             "group": meeting.group,
+            "attendance": [(m, statuses.get(m.pk)) for m in members],
+            "quorum": quorum(meeting.group, members, statuses),
             "can_run": permissions.can_run(request.user, meeting.group.region),
+            "can_record": permissions.can_record(request.user, meeting.group),
         },
     )
 
@@ -304,3 +319,29 @@ def calendar_feed(request, token: str) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="governance-meetings.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not permissions.can_record(request.user, meeting.group):
+        raise PermissionDenied
+    if meeting.state == MeetingState.CANCELLED:
+        raise PermissionDenied
+    members = members_at(
+        meeting,
+        list(meeting.group.members.select_related("person", "deputy", "local_authority", "msp")),
+    )
+    recorded = {a.member_id: a.status for a in meeting.attendance.all()}
+    form = AttendanceForm(request.POST or None, members=members, recorded=recorded)
+    if form.is_valid():
+        try:
+            services.attendance_record(
+                meeting=meeting, statuses=form.statuses(), actor=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Attendance recorded")
+            return redirect("governance:meeting", pk=meeting.pk)
+    return render(request, "governance/attendance_form.html", {"form": form, "meeting": meeting})

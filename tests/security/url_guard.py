@@ -276,6 +276,7 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "governance:meeting_move": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:meeting_cancel": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:meeting_invitation": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:attendance": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:representation": _ne,
     "datasharing:agreement_new": _ne,
     "datasharing:agreement": lambda ctx: {"pk": ctx.agreement.pk},
