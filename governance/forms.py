@@ -218,3 +218,31 @@ class AttendanceForm(GovukForm):
 
     def statuses(self) -> dict[int, str]:
         return {m.pk: self.cleaned_data[f"member_{m.pk}"] for m in self.members}
+
+
+class DecisionForm(GovukForm):
+    text = forms.CharField(
+        label="Decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the decision"},
+    )
+
+
+class ActionForm(GovukForm):
+    text = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the action"},
+    )
+    owner = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Owner",
+        error_messages={"required": "Choose who owns the action"},
+    )
+    due_on = GovukDateField(label="Due", help_text="For example, 30 1 2027")
+
+    def __init__(self, *args, owners: list[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "owner").queryset = User.objects.filter(
+            pk__in=[o.pk for o in owners]
+        ).order_by("name")

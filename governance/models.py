@@ -237,3 +237,57 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.person} at {self.meeting}: {self.status}"
+
+
+class Decision(models.Model):
+    """A decision of a group at a meeting, for its register."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="decisions")
+    text = models.TextField("Decision")
+    decided_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting.group}: {self.text[:40]}"
+
+
+class ActionState(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def visible_to(self, user: User) -> ActionQuerySet:
+        """The actions of the groups the person sees, and their own wherever they are."""
+        return self.filter(Q(meeting__group__in=Group.objects.visible_to(user)) | Q(owner=user))
+
+    def overdue(self, today: datetime.date) -> ActionQuerySet:
+        return self.filter(state=ActionState.OPEN, due_on__lt=today)
+
+
+class Action(models.Model):
+    """An action agreed at a meeting: an owner (a portal user), a due date, open or done."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="actions")
+    text = models.TextField("Action")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    due_on = models.DateField("Due")
+    state = models.CharField(max_length=8, choices=ActionState, default=ActionState.OPEN)
+    done_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ActionState.values), name="action_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text[:40]} ({self.owner})"

@@ -9,12 +9,16 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from governance.models import (
+    Action,
+    ActionState,
     Attendance,
     AttendanceStatus,
     CalendarFeed,
+    Decision,
     Group,
     GroupKind,
     GroupMember,
@@ -294,3 +298,63 @@ def attendance_record(
         )
         recorded.append(row)
     return recorded
+
+
+@transaction.atomic
+def decision_record(*, meeting: Meeting, text: str, actor: User) -> Decision:
+    meeting = _locked_meeting(meeting)
+    require(can_record(actor, meeting.group))
+    if not text.strip():
+        raise ValidationError({"text": "Enter the decision"})
+    return Decision.objects.create(
+        meeting=meeting,
+        text=text.strip(),
+        decided_on=timezone.localtime(meeting.starts_at).date(),
+        recorded_by=actor,
+    )
+
+
+def possible_owners(group: Group) -> list[User]:
+    """Who may own a group's action: its chair, its members and their deputies, today."""
+    today = timezone.localdate()
+    people = {group.chair_id} if group.chair_id else set()
+    for member in group.members.all():
+        if member.is_member_on(today):
+            people |= {member.person_id, *([member.deputy_id] if member.deputy_id else [])}
+    return list(User.objects.filter(pk__in=people, is_active=True).order_by("name"))
+
+
+@transaction.atomic
+def action_add(
+    *, meeting: Meeting, text: str, owner: User, due_on: datetime.date, actor: User
+) -> Action:
+    meeting = _locked_meeting(meeting)
+    require(can_record(actor, meeting.group))
+    errors: dict[str, str] = {}
+    if not text.strip():
+        errors["text"] = "Enter the action"
+    if owner not in possible_owners(meeting.group):
+        errors["owner"] = "Choose the chair, a member or a deputy of the group"
+    if due_on < timezone.localtime(meeting.starts_at).date():
+        errors["due_on"] = "The due date must be on or after the meeting"
+    if errors:
+        raise ValidationError(errors)
+    return Action.objects.create(
+        meeting=meeting, text=text.strip(), owner=owner, due_on=due_on, recorded_by=actor
+    )
+
+
+@transaction.atomic
+def action_done(*, action: Action, actor: User) -> Action:
+    """Its owner, or whoever records the group's meetings, marks an action done."""
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("meeting__group__region")
+        .get(pk=action.pk)
+    )
+    require(action.owner_id == actor.pk or can_record(actor, action.meeting.group))
+    if action.state == ActionState.DONE:
+        raise ValidationError("This action is already done")
+    action.state, action.done_on = ActionState.DONE, timezone.localdate()
+    action.save(update_fields=["state", "done_on"])
+    return action

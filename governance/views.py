@@ -12,18 +12,20 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import calendar, permissions, selectors, services
 from governance.forms import (
+    ActionForm,
     AttendanceForm,
     CancelForm,
+    DecisionForm,
     GroupForm,
     MeetingForm,
     MemberForm,
     MoveForm,
 )
-from governance.models import CalendarFeed, Group, Meeting, MeetingState
+from governance.models import Action, CalendarFeed, Group, Meeting, MeetingState
 from governance.quorum import members_at, quorum
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
@@ -205,6 +207,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "group": meeting.group,
             "attendance": [(m, statuses.get(m.pk)) for m in members],
             "quorum": quorum(meeting.group, members, statuses),
+            "decisions": list(meeting.decisions.all()),
+            "actions": list(meeting.actions.select_related("owner")),
             "can_run": permissions.can_run(request.user, meeting.group.region),
             "can_record": permissions.can_record(request.user, meeting.group),
         },
@@ -345,3 +349,60 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Attendance recorded")
             return redirect("governance:meeting", pk=meeting.pk)
     return render(request, "governance/attendance_form.html", {"form": form, "meeting": meeting})
+
+
+@require_http_methods(["GET", "POST"])
+def decision_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not permissions.can_record(request.user, meeting.group):
+        raise PermissionDenied
+    form = DecisionForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.decision_record(
+                meeting=meeting, text=form.cleaned_data["text"], actor=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect(reverse("governance:meeting", args=[meeting.pk]) + "#decisions")
+    return render(request, "governance/decision_form.html", {"form": form, "meeting": meeting})
+
+
+@require_http_methods(["GET", "POST"])
+def action_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not permissions.can_record(request.user, meeting.group):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, owners=services.possible_owners(meeting.group))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_add(
+                meeting=meeting,
+                text=data["text"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action recorded")
+            return redirect(reverse("governance:meeting", args=[meeting.pk]) + "#actions")
+    return render(request, "governance/action_form.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+def action_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(
+        Action.objects.visible_to(request.user).select_related("meeting"), pk=pk
+    )
+    try:
+        services.action_done(action=action, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Action marked done")
+    return redirect(reverse("governance:meeting", args=[action.meeting_id]) + "#actions")

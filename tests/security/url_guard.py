@@ -58,6 +58,7 @@ class Context:
     candidate: object
     group: object
     meeting: object
+    governance_action: object
 
     @classmethod
     def build(cls) -> Context:
@@ -152,7 +153,17 @@ class Context:
         meeting = Meeting.objects.create(
             group=group, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), place="x"
         )
+        from governance.models import Action
+
+        governance_action = Action.objects.create(
+            meeting=meeting,
+            text="t",
+            owner=outsider,
+            due_on=datetime.date(2030, 1, 1),
+            recorded_by=outsider,
+        )
         return cls(
+            governance_action=governance_action,
             meeting=meeting,
             group=group,
             candidate=candidate,
@@ -277,6 +288,9 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "governance:meeting_cancel": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:meeting_invitation": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:attendance": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:decision_new": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:action_new": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:action_done": lambda ctx: {"pk": ctx.governance_action.pk},
     "governance:representation": _ne,
     "datasharing:agreement_new": _ne,
     "datasharing:agreement": lambda ctx: {"pk": ctx.agreement.pk},
