@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from accounts.models import Membership
 from accounts.roles import Role
-from governance.models import Group, GroupMember
+from governance.models import Action, ActionState, Group, GroupMember
 from mou.models import LocalAuthority, Region
 
 
@@ -79,3 +79,13 @@ def representation(
             )
         rows.append(Representation(la, mou_owners.get(la.pk), seats))
     return rows
+
+
+def my_open_actions(user, *, limit: int = 20) -> list[Action]:
+    """The person's open governance actions, soonest due first (overdue ones first of all):
+    one query, for the home page."""
+    return list(
+        Action.objects.filter(owner=user, state=ActionState.OPEN)
+        .select_related("meeting__group")
+        .order_by("due_on", "pk")[:limit]
+    )

@@ -19,6 +19,7 @@ from breaches.selectors import home_queues
 from cap_exceptions.selectors import home_lists
 from dashboards.figures import headline
 from dashboards.permissions import has_dashboard
+from governance.selectors import my_open_actions
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
 from mou.selectors import reviews_due
@@ -55,6 +56,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "dashboard": dashboard,
             "reviews_due": reviews_due(request.user, today=timezone.localdate()),
             "exception_lists": home_lists(request.user, today=timezone.localdate()),
+            "actions": my_open_actions(request.user),
+            "today": timezone.localdate(),
         },
     )
 

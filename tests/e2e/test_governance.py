@@ -96,8 +96,11 @@ def test_the_lead_adds_a_group_and_a_member_and_the_dcs_sees_it(live_server, sig
     expect(page.locator("#representation")).to_contain_text("No representative")
     assert_accessible(page)
 
-    page = signed_in_page(person=dcs)
-    page.goto(meeting_url)
+    page = signed_in_page(person=dcs)  # lands on home, where the action waits
+    expect(page.locator("#home-actions")).to_contain_text("Circulate the template")
+    assert_accessible(page)
+    page.locator("#home-actions").get_by_role("link").first.click()
+    assert page.url.startswith(meeting_url.split("#")[0])
     page.get_by_role("button", name="Mark done").click()
     expect(page.locator("#actions")).to_contain_text("Done")
     page.goto(f"{live_server.url}/governance/")

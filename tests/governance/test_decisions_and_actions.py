@@ -146,3 +146,32 @@ def test_the_pages_record_decisions_and_actions_and_the_owner_marks_done(
     client.post(f"/governance/actions/{action.pk}/done/")
     action.refresh_from_db()
     assert action.state == ActionState.DONE
+
+
+def test_the_owners_home_lists_their_open_actions_overdue_first_flagged(
+    client, meeting, dcs, la_workforce_lead, time_machine
+):
+    services.action_add(
+        meeting=meeting,
+        text="Send the template",
+        owner=la_workforce_lead,
+        due_on=D(2026, 11, 20),
+        actor=dcs,
+    )
+    done = services.action_add(
+        meeting=meeting,
+        text="Book the room",
+        owner=la_workforce_lead,
+        due_on=D(2026, 11, 13),
+        actor=dcs,
+    )
+    services.action_done(action=done, actor=la_workforce_lead)
+    time_machine.move_to(at(2026, 12, 1, 10), tick=False)
+    client.force_login(la_workforce_lead)
+    home = client.get("/").content.decode()
+    section = home[home.index('id="home-actions"') :]
+    assert "Send the template" in section
+    assert "Overdue" in section
+    assert "Book the room" not in section  # done
+    client.force_login(dcs)
+    assert 'id="home-actions"' not in client.get("/").content.decode()
