@@ -4,6 +4,7 @@ region's representation, and for those who run it adding groups and members."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -165,6 +166,27 @@ def _meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
     )
 
 
+def _run_by(user, group: Group) -> bool:
+    return permissions.can_run(user, group.region)
+
+
+def _meeting_to_change(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    allowed: Callable[..., bool],
+    scheduled_only: bool = True,
+) -> Meeting:
+    """A meeting the person sees (404 otherwise) and may change (`allowed(user, group)`),
+    still scheduled unless `scheduled_only` is off (403 otherwise)."""
+    meeting = _meeting(request, pk)
+    if not allowed(request.user, meeting.group):
+        raise PermissionDenied
+    if scheduled_only and meeting.state == MeetingState.CANCELLED:
+        raise PermissionDenied
+    return meeting
+
+
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = permissions.get_group_for_user(request.user, pk)
@@ -217,11 +239,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def meeting_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    if not permissions.can_run(request.user, meeting.group.region):
-        raise PermissionDenied
-    if meeting.state == MeetingState.CANCELLED:
-        raise PermissionDenied
+    meeting = _meeting_to_change(request, pk, allowed=_run_by)
     form = MoveForm(request.POST or None, meeting=meeting)
     if form.is_valid():
         starts_at, ends_at = form.when()
@@ -249,11 +267,7 @@ def meeting_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    if not permissions.can_run(request.user, meeting.group.region):
-        raise PermissionDenied
-    if meeting.state == MeetingState.CANCELLED:
-        raise PermissionDenied
+    meeting = _meeting_to_change(request, pk, allowed=_run_by)
     form = CancelForm(request.POST or None)
     if form.is_valid():
         try:
@@ -327,11 +341,7 @@ def calendar_feed(request, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    if not permissions.can_record(request.user, meeting.group):
-        raise PermissionDenied
-    if meeting.state == MeetingState.CANCELLED:
-        raise PermissionDenied
+    meeting = _meeting_to_change(request, pk, allowed=permissions.can_record)
     members = members_at(
         meeting,
         list(meeting.group.members.select_related("person", "deputy", "local_authority", "msp")),
@@ -353,9 +363,7 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def decision_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    if not permissions.can_record(request.user, meeting.group):
-        raise PermissionDenied
+    meeting = _meeting_to_change(request, pk, allowed=permissions.can_record, scheduled_only=False)
     form = DecisionForm(request.POST or None)
     if form.is_valid():
         try:
@@ -372,9 +380,7 @@ def decision_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    if not permissions.can_record(request.user, meeting.group):
-        raise PermissionDenied
+    meeting = _meeting_to_change(request, pk, allowed=permissions.can_record, scheduled_only=False)
     form = ActionForm(request.POST or None, owners=services.possible_owners(meeting.group))
     if form.is_valid():
         data = form.cleaned_data
