@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, User
-from accounts.roles import Capability
+from accounts.roles import ROLE_GIVEN_WITH, Capability
 from accounts.scope import Scope, access_for, membership_region_ids
 
 
@@ -40,15 +40,24 @@ def get_membership_for_admin(actor: User, person: User, pk: int) -> Membership:
     return get_object_or_404(Membership.objects.within(scope).filter(user=person), pk=pk)
 
 
-def membership_within_scope(actor: User, membership: Membership) -> bool:
-    """Whether `actor` may give (or take away) this membership."""
-    scope = _people_scope(actor)
+def _scope_covers(scope: Scope, membership: Membership) -> bool:
     if scope.national:
         return True
     covered = membership_region_ids(membership)
     if covered is None:  # a national role: only national admins give those
         return False
     return bool(covered) and covered <= scope.region_ids
+
+
+def membership_within_scope(actor: User, membership: Membership) -> bool:
+    """Whether `actor` may give (or take away) this membership: those managing people, within
+    their regions; for a role in `ROLE_GIVEN_WITH`, also those holding its capability there."""
+    if _scope_covers(_people_scope(actor), membership):
+        return True
+    given_with = ROLE_GIVEN_WITH.get(membership.role)
+    return given_with is not None and _scope_covers(
+        access_for(actor).capability_scope(given_with), membership
+    )
 
 
 def can_change_account(actor: User, person: User) -> bool:

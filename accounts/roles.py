@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     LA_WORKFORCE_LEAD = "la_workforce_lead", "LA workforce lead"
     MSP_CONTACT = "msp_contact", "MSP contact"
     OBSERVER = "observer", "Observer"
+    # Sits on a region's governance groups and has no other role (governance/)
+    GROUP_MEMBER = "group_member", "Group member"
 
 
 class ScopeKind(StrEnum):
@@ -33,6 +35,7 @@ ROLE_SCOPE_KINDS: dict[str, frozenset[ScopeKind]] = {
     Role.LA_WORKFORCE_LEAD: frozenset({ScopeKind.LOCAL_AUTHORITY}),
     Role.MSP_CONTACT: frozenset({ScopeKind.MSP}),
     Role.OBSERVER: frozenset({ScopeKind.NATIONAL}),
+    Role.GROUP_MEMBER: frozenset({ScopeKind.LOCAL_AUTHORITY, ScopeKind.MSP}),
 }
 
 
@@ -87,6 +90,9 @@ class Capability(StrEnum):
     # The region's data sharing agreement: its versions and parties (datasharing)
     MANAGE_DATA_SHARING = "manage_data_sharing"
     RUN_GOVERNANCE = "run_governance"  # groups, meetings, packs, decisions and actions
+    # Sit on governance groups for an LA or an MSP: the groups a person sits on, their
+    # meetings, packs and actions (governance.models.Group.objects.visible_to)
+    SIT_ON_GROUPS = "sit_on_groups"
 
 
 C, R = Capability, Reach
@@ -126,6 +132,7 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.VIEW_DASHBOARD: R.REGION,
         C.LOG_BREACH: R.REGION,
         C.ACT_FOR_LA: R.SCOPE,
+        C.SIT_ON_GROUPS: R.SCOPE,
         C.RESPOND_AT_LA_DCS_LEVEL: R.SCOPE,
         C.RESPOND_AT_DCS_BOARD_LEVEL: R.REGION,
         C.DECIDE_CAP_EXCEPTIONS: R.SCOPE,
@@ -136,6 +143,7 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.READ_CASE_RECORDS: R.REGION,
         C.LOG_BREACH: R.REGION,
         C.ACT_FOR_LA: R.SCOPE,
+        C.SIT_ON_GROUPS: R.SCOPE,
         C.PREPARE_DATA_RETURNS: R.SCOPE,
         C.SUBMIT_DATA_RETURNS: R.SCOPE,
     },
@@ -143,10 +151,14 @@ ROLE_CAPABILITIES: dict[str, dict[Capability, Reach]] = {
         C.READ_CASE_RECORDS: R.REGION,
         C.LOG_BREACH: R.REGION,
         C.ACT_FOR_MSP: R.SCOPE,
+        C.SIT_ON_GROUPS: R.SCOPE,
         C.PREPARE_DATA_RETURNS: R.SCOPE,
     },
     Role.OBSERVER: {
         C.VIEW_DASHBOARD: R.SCOPE,
+    },
+    Role.GROUP_MEMBER: {
+        C.SIT_ON_GROUPS: R.SCOPE,
     },
 }
 del C, R
@@ -159,6 +171,13 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.LA_WORKFORCE_LEAD: "Responds to breaches and submits data returns for a local authority",
     Role.MSP_CONTACT: "Sees and responds to breaches involving their managed service provider",
     Role.OBSERVER: "Reads national and regional figures",
+    Role.GROUP_MEMBER: "Sits on governance groups for a local authority or an MSP",
+}
+
+# Roles that people other than those managing people may give, and the capability that lets
+# them, within its scope: those who run a region's governance add its groups' members.
+ROLE_GIVEN_WITH: dict[str, Capability] = {
+    Role.GROUP_MEMBER: Capability.RUN_GOVERNANCE,
 }
 
 # Roles whose holders must use two-factor sign-in (others may choose to).

@@ -447,7 +447,6 @@ class Registry:
                     if withdrawn
                     else None,
                     withdrawal_reason="Left the regional arrangement" if withdrawn else "",
-                    governance_representative="Workforce lead",
                 )
                 if version.published_at is None:
                     raise RuntimeError("Every bench MOU version is published")

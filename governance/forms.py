@@ -84,8 +84,20 @@ class GroupForm(GovukModelForm):
 class MemberForm(GovukForm):
     person = PersonChoiceField(
         queryset=User.objects.none(),
+        required=False,
         label="Who sits on the group",
-        error_messages={"required": "Choose who sits on the group"},
+        help_text="People with a role at a local authority the group covers",
+        empty_label="Someone new (below)",
+    )
+    new_name = forms.CharField(
+        label="Or someone new: their full name", required=False, max_length=150
+    )
+    new_email = forms.EmailField(
+        label="Their email address",
+        required=False,
+        help_text="They get the group member role, which opens only their groups, and an email "
+        "to set a password",
+        error_messages={"invalid": "Enter an email address like name@example.org"},
     )
     local_authority = forms.ModelChoiceField(
         queryset=LocalAuthority.objects.none(),
@@ -129,6 +141,15 @@ class MemberForm(GovukForm):
         cleaned = super().clean()
         if not cleaned.get("local_authority") and not cleaned.get("msp"):
             self.add_error("local_authority", "Choose the local authority they represent")
+        new = cleaned.get("new_name") or cleaned.get("new_email")
+        if cleaned.get("person") and new:
+            self.add_error("person", "Choose someone from the list or enter someone new, not both")
+        elif not cleaned.get("person") and not new and "new_email" not in self.errors:
+            self.add_error("person", "Choose who sits on the group, or enter someone new")
+        elif new and not cleaned.get("new_email") and "new_email" not in self.errors:
+            self.add_error("new_email", "Enter the new member's email address")
+        elif new and not cleaned.get("new_name"):
+            self.add_error("new_name", "Enter the new member's full name")
         return cleaned
 
 

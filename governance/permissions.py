@@ -27,10 +27,7 @@ def can_use_governance(user: User) -> bool:
     """Whether the governance pages are this person's (from their roles, no query): those who
     run it, and the LAs' and MSPs' people, who may sit on groups."""
     access = access_for(user)
-    return any(
-        access.can(capability)
-        for capability in (Capability.RUN_GOVERNANCE, Capability.ACT_FOR_LA, Capability.ACT_FOR_MSP)
-    )
+    return access.can(Capability.RUN_GOVERNANCE) or access.can(Capability.SIT_ON_GROUPS)
 
 
 def can_record(user: User, group: Group) -> bool:

@@ -7,11 +7,13 @@ import datetime
 import secrets
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from accounts.roles import Role
+from accounts.services import person_invite
 from governance.models import (
     Action,
     ActionState,
@@ -151,6 +153,51 @@ def member_add(
         delegated_authority=delegated_authority,
         deputy=deputy,
         from_date=from_date,
+    )
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    group: Group,
+    email: str,
+    name: str,
+    local_authority: LocalAuthority | None = None,
+    msp: MSP | None = None,
+    delegated_authority: bool = False,
+    deputy: User | None = None,
+    from_date: datetime.date,
+    actor: User,
+) -> GroupMember:
+    """Someone with no account yet joins a group: an account with the "group member" role at
+    the LA (or MSP) they represent, which opens only their groups, and an invitation to set a
+    password."""
+    require(can_run(actor, group.region))
+    if not name.strip():
+        raise ValidationError({"new_name": "Enter the new member's full name"})
+    if (
+        local_authority is not None
+        and not group.local_authorities.filter(pk=local_authority.pk).exists()
+    ):
+        raise ValidationError({"local_authority": f"{group.name} does not cover {local_authority}"})
+    membership = Membership(role=Role.GROUP_MEMBER, local_authority=local_authority, msp=msp)
+    try:
+        person = person_invite(email=email, name=name.strip(), membership=membership, actor=actor)
+    except ValidationError as error:
+        raise ValidationError({"new_email": error.messages}) from error
+    except PermissionDenied as error:
+        raise ValidationError(
+            {"msp": f"{msp} also works outside {group.region.name}: ask a national admin"}
+        ) from error
+    return member_add(
+        group=group,
+        person=person,
+        local_authority=local_authority,
+        msp=msp,
+        delegated_authority=delegated_authority,
+        deputy=deputy,
+        from_date=from_date,
+        actor=actor,
     )
 
 

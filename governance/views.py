@@ -115,17 +115,22 @@ def member_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, group=group)
     if form.is_valid():
         data = form.cleaned_data
+        seat = {
+            "group": group,
+            "local_authority": data["local_authority"],
+            "msp": data.get("msp"),
+            "delegated_authority": data["delegated_authority"],
+            "deputy": data["deputy"],
+            "from_date": data["from_date"],
+            "actor": request.user,
+        }
         try:
-            member = services.member_add(
-                group=group,
-                person=data["person"],
-                local_authority=data["local_authority"],
-                msp=data.get("msp"),
-                delegated_authority=data["delegated_authority"],
-                deputy=data["deputy"],
-                from_date=data["from_date"],
-                actor=request.user,
-            )
+            if data["person"]:
+                member = services.member_add(person=data["person"], **seat)
+            else:
+                member = services.member_invite(
+                    email=data["new_email"], name=data["new_name"], **seat
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

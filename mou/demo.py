@@ -109,6 +109,5 @@ def _version(mou: MOU, label: str, start: datetime.date, *, months: int | None) 
             if status == SignatoryStatus.SIGNED
             else "",
             signed_by_role="DCS" if status == SignatoryStatus.SIGNED else "",
-            governance_representative="Head of workforce",
         )
     return version

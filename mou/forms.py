@@ -204,7 +204,6 @@ class SignatoryForm(GovukModelForm):
             "signed_by_name",
             "signed_by_role",
             "mou_owner",
-            "governance_representative",
             "withdrawn_on",
             "withdrawal_reason",
         ]
@@ -221,7 +220,6 @@ class SignatoryForm(GovukModelForm):
         "signed_by_role",
         "evidence",
         "mou_owner",
-        "governance_representative",
         "withdrawn_on",
         "withdrawal_reason",
     ]

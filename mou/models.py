@@ -605,9 +605,6 @@ class Signatory(HistoryStamps, models.Model):
         help_text="A DCS or workforce lead of the local authority with a portal account: "
         "invitations to sign are emailed to them",
     )
-    governance_representative = models.CharField(
-        "Represents the local authority at regional governance meetings", max_length=150, blank=True
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["evidence"])

@@ -597,7 +597,6 @@ def signatories_carry_over(
             signed_by_name=old.signed_by_name if carry else "",
             signed_by_role=old.signed_by_role if carry else "",
             mou_owner=old.mou_owner,
-            governance_representative=old.governance_representative,
         )
         _stamp(new, actor).save()
         created.append(new)

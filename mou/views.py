@@ -563,7 +563,6 @@ def signatories_csv(request: AuthenticatedHttpRequest, code: str, pk: int) -> Ht
             str(row.signatory.mou_owner)
             if people and row.signatory and row.signatory.mou_owner
             else "",
-            row.signatory.governance_representative if row.signatory else "",
         ]
         for row in matrix.rows
     ]
@@ -576,7 +575,6 @@ def signatories_csv(request: AuthenticatedHttpRequest, code: str, pk: int) -> Ht
         "Role",
         "Withdrawn on",
         "MOU owner",
-        "Governance representative",
     ]
     return csv_response(f"{version.mou.region.code}-MOU-{version.label}-signatories", header, rows)
 

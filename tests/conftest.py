@@ -129,6 +129,12 @@ def observer(reference_data):
 
 
 @pytest.fixture
+def group_member(camden):
+    """Someone who sits on governance groups for Camden and holds no other role."""
+    return person_with_role(Role.GROUP_MEMBER, local_authority=camden)
+
+
+@pytest.fixture
 def north_east_lead(north_east):
     return person_with_role(Role.REGIONAL_LEAD, region=north_east)
 

@@ -50,6 +50,7 @@ EXPECTED = {
         C.VIEW_DASHBOARD,
         C.LOG_BREACH,
         C.ACT_FOR_LA,
+        C.SIT_ON_GROUPS,
         C.RESPOND_AT_LA_DCS_LEVEL,
         C.RESPOND_AT_DCS_BOARD_LEVEL,
         C.DECIDE_CAP_EXCEPTIONS,
@@ -60,11 +61,19 @@ EXPECTED = {
         C.READ_CASE_RECORDS,
         C.LOG_BREACH,
         C.ACT_FOR_LA,
+        C.SIT_ON_GROUPS,
         C.PREPARE_DATA_RETURNS,
         C.SUBMIT_DATA_RETURNS,
     },
-    Role.MSP_CONTACT: {C.READ_CASE_RECORDS, C.LOG_BREACH, C.ACT_FOR_MSP, C.PREPARE_DATA_RETURNS},
+    Role.MSP_CONTACT: {
+        C.READ_CASE_RECORDS,
+        C.LOG_BREACH,
+        C.ACT_FOR_MSP,
+        C.SIT_ON_GROUPS,
+        C.PREPARE_DATA_RETURNS,
+    },
     Role.OBSERVER: {C.VIEW_DASHBOARD},
+    Role.GROUP_MEMBER: {C.SIT_ON_GROUPS},
 }
 PEOPLE = {
     Role.ADMIN: "national_admin",
@@ -73,6 +82,7 @@ PEOPLE = {
     Role.LA_WORKFORCE_LEAD: "la_workforce_lead",
     Role.MSP_CONTACT: "msp_contact",
     Role.OBSERVER: "observer",
+    Role.GROUP_MEMBER: "group_member",
 }
 
 

@@ -389,16 +389,17 @@ def test_signatory_matrix_export_is_escaped_and_complete(client, regional_lead, 
     Signatory.objects.create(
         version=london_version,
         local_authority=local_authority("202"),
-        status=SignatoryStatus.INVITED,
-        governance_representative="=cmd()",
+        status=SignatoryStatus.SIGNED,
+        signed_on=london_version.effective_from,
+        signed_by_name="=cmd()",
     )
     client.force_login(regional_lead)
     response = client.get(reverse("mou:signatories_csv", args=["LDN", london_version.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 34  # header and the 33 London local authorities
     camden = next(r for r in rows if r[1] == "Camden")
-    assert camden[2] == "Invited"
-    assert camden[8] == "'=cmd()"
+    assert camden[2] == "Signed"
+    assert camden[4] == "'=cmd()"
 
 
 def _count(client, url):
@@ -480,3 +481,15 @@ def test_a_version_holding_a_document_shows_a_plain_file_upload_and_no_storage_a
     assert 'class="govuk-file-upload' in html
     assert "Currently:" not in html  # Django's clearable input would print the file's address
     assert london_draft.document.name not in html
+
+
+def test_representation_is_governances_not_a_signatory_free_text(
+    client, london_admin, london_version
+):
+    """Who represents an LA comes from the governance groups' members (issue 19): the signatory
+    form asks no free text for it, and the version page links to the representation page."""
+    client.force_login(london_admin)
+    form = client.get(reverse("mou:signatory_edit", args=["LDN", london_version.pk, "202"]))
+    assert "governance_representative" not in form.context["form"].fields
+    page = client.get(reverse("mou:mou_detail", args=["LDN"])).content.decode()
+    assert 'href="/governance/regions/LDN/representation/"' in page
