@@ -6,10 +6,12 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from governance.agenda import LINK_KINDS, PAPER_KINDS
 from governance.models import AttendanceStatus, Group, GroupKind
 from kernel.forms import GovukDateField, GovukForm, GovukModelForm, choice_field, model_choice_field
+from kernel.uploads import UploadField
 from mou.models import LocalAuthority, Region
-from msp.models import MSP
+from msp.models import MSP, RelationshipReview
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -267,3 +269,116 @@ class ActionForm(GovukForm):
         model_choice_field(self, "owner").queryset = User.objects.filter(
             pk__in=[o.pk for o in owners]
         ).order_by("name")
+
+
+class ItemForm(GovukForm):
+    """An agenda item: its title, presenter, whether it is confidential, and the records it is
+    about (by reference; a reference is found only among records the person may open)."""
+
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter the item's title"}
+    )
+    presenter = PersonChoiceField(
+        queryset=User.objects.none(), required=False, label="Presenter", empty_label="None"
+    )
+    confidential = forms.BooleanField(
+        required=False,
+        label="Confidential: kept out of the published minutes and of what other groups see",
+    )
+    breach = forms.CharField(
+        required=False, label="Breach reference (optional)", help_text="For example, LDN-2026-0001"
+    )
+    cap_exception = forms.CharField(
+        required=False, label="Cap exception reference (optional)", max_length=20
+    )
+    data_return = forms.CharField(
+        required=False,
+        label="Data return reference (optional)",
+        help_text="For example, LDN-2026-Q3-202",
+        max_length=30,
+    )
+    supplier_review = forms.ModelChoiceField(
+        queryset=RelationshipReview.objects.none(),
+        required=False,
+        label="Supplier review (optional)",
+        empty_label="None",
+    )
+
+    def __init__(self, *args, meeting, presenters: list[User], actor: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting, self.actor = meeting, actor
+        self.kinds = {kind.field: kind for kind in LINK_KINDS}
+        model_choice_field(self, "presenter").queryset = User.objects.filter(
+            pk__in=[p.pk for p in presenters]
+        ).order_by("name")
+        reviews = self.kinds["supplier_review"].in_region(meeting.group.region_id)
+        model_choice_field(self, "supplier_review").queryset = (
+            reviews.filter(pk__in=reviews.model.objects.visible_to(actor).values("pk"))
+            .select_related("msp", "agency")
+            .order_by("-held_on", "-pk")[:100]
+        )
+
+    def _record(self, field: str):
+        reference = self.cleaned_data.get(field, "").strip()
+        if not reference:
+            return None
+        kind = self.kinds[field]
+        record = (
+            kind.in_region(self.meeting.group.region_id)
+            .filter(pk__in=kind.model.objects.visible_to(self.actor).values("pk"))
+            .filter(reference__iexact=reference)
+            .first()
+        )
+        if record is None:
+            raise forms.ValidationError(
+                f"No {kind.label.lower()} of {self.meeting.group.region.name} you can open has "
+                "this reference"
+            )
+        return record
+
+    def clean_breach(self):
+        return self._record("breach")
+
+    def clean_cap_exception(self):
+        return self._record("cap_exception")
+
+    def clean_data_return(self):
+        return self._record("data_return")
+
+    def links(self) -> dict[str, object]:
+        return {field: self.cleaned_data.get(field) for field in self.kinds}
+
+
+class PaperForm(GovukForm):
+    file = UploadField(
+        kinds=PAPER_KINDS,
+        label="Add a paper",
+        error_messages={"required": "Choose a file"},
+    )
+
+
+class DeclarationForm(GovukForm):
+    person = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Who declares it",
+        error_messages={"required": "Choose who declares the interest"},
+    )
+    interest = forms.CharField(
+        label="The interest",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the interest declared"},
+    )
+
+    def __init__(self, *args, people: list[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "person").queryset = User.objects.filter(
+            pk__in=[p.pk for p in people]
+        ).order_by("name")
+
+
+class MinuteForm(GovukForm):
+    minute = forms.CharField(
+        label="What was discussed",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

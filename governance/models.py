@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from kernel.uploads import private_storage, upload_path
 
@@ -190,6 +191,16 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.group}, {self.starts_at:%-d %B %Y}"
 
+    @property
+    def day(self) -> datetime.date:
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def papers_due_on(self) -> datetime.date:
+        """Papers go out this many clear days before (not counting the day they go out nor
+        the meeting's day): a meeting on the 10th with 5 clear days has its papers by the 4th."""
+        return self.day - datetime.timedelta(days=settings.GOVERNANCE_PAPERS_CLEAR_DAYS + 1)
+
 
 class CalendarFeed(models.Model):
     """A person's calendar feed of their groups' meetings, at a secret address: made on
@@ -243,6 +254,11 @@ class Decision(models.Model):
     """A decision of a group at a meeting, for its register."""
 
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="decisions")
+    # The agenda item it was decided under, whose links are the decision's records; a decision
+    # under a confidential item is never shared
+    item = models.ForeignKey(
+        "AgendaItem", models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
     text = models.TextField("Decision")
     decided_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -291,3 +307,161 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text[:40]} ({self.owner})"
+
+
+class AgendaItem(models.Model):
+    """An item on a meeting's agenda, in order: a title, who presents it, its papers, and links
+    to records the portal holds (each shown only to those who may open it). A confidential
+    item is kept out of anything published or shared with the region's other groups."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confidential = models.BooleanField(default=False)
+    breach = models.ForeignKey(
+        "breaches.Breach", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cap_exception = models.ForeignKey(
+        "cap_exceptions.CapException", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supplier_review = models.ForeignKey(
+        "msp.RelationshipReview", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    data_return = models.ForeignKey(
+        "datasharing.DataReturn", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minute = models.TextField("What was discussed", blank=True)  # the item's minute
+    papers_reminded_on = models.DateField(null=True, blank=True)  # the presenter was reminded
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Paper(models.Model):
+    """A paper for an agenda item, through the upload helper (kernel/uploads.py)."""
+
+    item = models.ForeignKey(AgendaItem, models.CASCADE, related_name="papers")
+    file = models.FileField(
+        storage=private_storage, upload_to=upload_path("meeting-papers"), max_length=200
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Declaration(models.Model):
+    """A declaration of interest in an agenda item, by someone at the meeting."""
+
+    item = models.ForeignKey(AgendaItem, models.CASCADE, related_name="declarations")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    interest = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["item", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.interest[:40]}"
+
+
+class MinutesState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published to the region"
+
+
+class MinutesQuerySet(models.QuerySet["Minutes"]):
+    def shared_with(self, user: User) -> MinutesQuerySet:
+        """Published minutes of the groups of the regions where the person takes part in
+        governance: runs it, is the DCS of one of its LAs, or sits on one of its groups (the
+        London practice of sharing each meeting across the groups). Nothing leaves a region."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+
+        access = access_for(user)
+        running = access.capability_scope(Capability.RUN_GOVERNANCE)
+        published = self.filter(state=MinutesState.PUBLISHED)
+        if running.national:
+            return published
+        dcs_regions = {
+            la.region_id for la in access.local_authorities(Capability.DECIDE_CAP_EXCEPTIONS)
+        }
+        sits = GroupMember.objects.filter(
+            Q(person=user) | Q(deputy=user), until_date__isnull=True
+        ).values("group__region_id")
+        return published.filter(
+            Q(meeting__group__region_id__in=sorted(running.region_ids | dcs_regions))
+            | Q(meeting__group__region_id__in=sits)
+        )
+
+
+class Minutes(models.Model):
+    """A meeting's minutes: each agenda item's minute (AgendaItem.minute) and its decisions,
+    drafted by whoever records the meeting, approved by the chair at the group's next meeting,
+    then published to the region (confidential items never)."""
+
+    meeting = models.OneToOneField(Meeting, models.CASCADE, related_name="minutes")
+    state = models.CharField(max_length=10, choices=MinutesState, default=MinutesState.DRAFT)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at_meeting = models.ForeignKey(
+        Meeting, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_on = models.DateField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MinutesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "minutes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=MinutesState.values), name="minutes_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=MinutesState.DRAFT) | Q(approved_at_meeting__isnull=False),
+                name="minutes_approved_at_a_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting}"
+
+
+class Pack(models.Model):
+    """A meeting's pack as generated and circulated: frozen (its figures and the records it
+    lists, as they stood), dated and numbered; the meeting shows the latest. Records are
+    stored by kind and id and listed to a reader only where they may open them."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="packs")
+    number = models.PositiveSmallIntegerField()
+    since = models.DateField()  # the group's last meeting's day (or its start)
+    generated_on = models.DateField()
+    generated_at = models.DateTimeField(default=timezone.now)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["meeting", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="pack_numbered_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pack {self.number} for {self.meeting}"

@@ -252,7 +252,7 @@ def meeting_schedule(
     )
 
 
-def _locked_meeting(meeting: Meeting) -> Meeting:
+def locked_meeting(meeting: Meeting) -> Meeting:
     return (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("group__region")
@@ -272,7 +272,7 @@ def meeting_move(
     actor: User,
 ) -> Meeting:
     """Move a scheduled meeting (its time or place), with a reason: invitations update."""
-    meeting = _locked_meeting(meeting)
+    meeting = locked_meeting(meeting)
     require(can_run(actor, meeting.group.region))
     if meeting.state == MeetingState.CANCELLED:
         raise ValidationError("A cancelled meeting does not move: schedule another")
@@ -289,7 +289,7 @@ def meeting_move(
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
-    meeting = _locked_meeting(meeting)
+    meeting = locked_meeting(meeting)
     require(can_run(actor, meeting.group.region))
     if meeting.state == MeetingState.CANCELLED:
         raise ValidationError("This meeting is already cancelled")
@@ -320,7 +320,7 @@ def attendance_record(
 ) -> list[Attendance]:
     """Record who was at the meeting: a status per member on the meeting's day (member id ->
     status). A deputy may stand in only for a member who has one."""
-    meeting = _locked_meeting(meeting)
+    meeting = locked_meeting(meeting)
     require(can_record(actor, meeting.group))
     if meeting.state == MeetingState.CANCELLED:
         raise ValidationError("A cancelled meeting has no attendance")
@@ -349,7 +349,7 @@ def attendance_record(
 
 @transaction.atomic
 def decision_record(*, meeting: Meeting, text: str, actor: User) -> Decision:
-    meeting = _locked_meeting(meeting)
+    meeting = locked_meeting(meeting)
     require(can_record(actor, meeting.group))
     if not text.strip():
         raise ValidationError({"text": "Enter the decision"})
@@ -375,7 +375,7 @@ def possible_owners(group: Group) -> list[User]:
 def action_add(
     *, meeting: Meeting, text: str, owner: User, due_on: datetime.date, actor: User
 ) -> Action:
-    meeting = _locked_meeting(meeting)
+    meeting = locked_meeting(meeting)
     require(can_record(actor, meeting.group))
     errors: dict[str, str] = {}
     if not text.strip():

@@ -171,6 +171,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agency MOU portal <n
 PORTAL_NAME = "Agency MOU governance portal"
 # The domain in the UIDs of calendar events the portal sends (governance/calendar.py).
 PORTAL_CALENDAR_DOMAIN = env.str("PORTAL_CALENDAR_DOMAIN", default="agency-mou-portal.example")
+# A governance meeting's papers are due this many clear days before it (not counting the day
+# they go out nor the meeting's day), and presenters whose papers are missing are reminded this
+# many days before that (governance/reminders.py). Regions' terms may differ: configuration.
+GOVERNANCE_PAPERS_CLEAR_DAYS = env.int("GOVERNANCE_PAPERS_CLEAR_DAYS", default=5)
+GOVERNANCE_PAPERS_REMINDER_DAYS = env.int("GOVERNANCE_PAPERS_REMINDER_DAYS", default=3)
 # The address the portal's own links point at in emails (invitations, password resets).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -24,6 +24,7 @@ from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
 from mou.selectors import reviews_due
 from msp.models import MSP, Agency
+from msp.selectors import my_open_review_actions
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "reviews_due": reviews_due(request.user, today=timezone.localdate()),
             "exception_lists": home_lists(request.user, today=timezone.localdate()),
             "actions": my_open_actions(request.user),
+            "review_actions": my_open_review_actions(request.user),
             "today": timezone.localdate(),
         },
     )

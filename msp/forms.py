@@ -214,12 +214,18 @@ class ReviewActionForm(GovukModelForm):
 
     class Meta:
         model = ReviewAction
-        fields = ["description", "owner", "due_on"]
+        fields = ["description", "owner_person", "due_on"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {
-            "description": {"required": "Enter the action"},
-            "owner": {"required": "Enter who will do it"},
-        }
+        error_messages = {"description": {"required": "Enter the action"}}
+
+    def __init__(self, *args, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        owner = model_choice_field(self, "owner_person")
+        owner.queryset = people.order_by("name")
+        owner.required = True
+        owner.empty_label = "Choose who will do it"
+        owner.help_text = "Someone with a role in the region: the action is on their home page"
+        owner.error_messages["required"] = "Choose who will do it"
 
 
 class EscalationContactForm(GovukForm):

@@ -415,7 +415,17 @@ class RelationshipReview(HistoryStamps, models.Model):
 class ReviewAction(HistoryStamps, models.Model):
     review = models.ForeignKey(RelationshipReview, models.CASCADE, related_name="actions")
     description = models.TextField("Action")
-    owner = models.CharField(max_length=150, help_text="Who will do it")
+    # Who will do it: a person in the portal (their home page lists it); actions recorded
+    # before owners were people keep the name given then
+    owner_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Owner",
+    )
+    owner = models.CharField(max_length=150, blank=True, help_text="Who will do it (as typed)")
     due_on = models.DateField("Due")
     done_on = models.DateField(null=True, blank=True)
 
@@ -426,6 +436,10 @@ class ReviewAction(HistoryStamps, models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.owner_person) if self.owner_person_id else self.owner
 
     @property
     def is_open(self) -> bool:

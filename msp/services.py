@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Capability
+from accounts.scope import access_for
 from mou.models import LocalAuthority, LocalAuthorityQuerySet, Region
 from msp.models import (
     MSP,
@@ -189,6 +191,11 @@ def review_action_add(
     *, review: RelationshipReview, action: ReviewAction, actor: User | None
 ) -> ReviewAction:
     require_region_manager(actor, review.region_id)
+    owner = action.owner_person
+    if owner is not None and not access_for(owner).can(
+        Capability.READ_CASE_RECORDS, region_id=review.region_id
+    ):
+        raise ValidationError({"owner_person": f"Choose someone who may open {review}"})
     action.review = review
     action._history_user = actor
     action.full_clean()

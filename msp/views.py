@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 
+from accounts.roles import Capability
 from accounts.scope import access_for
+from accounts.selectors import people_with
 from kernel.exports import csv_response
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
@@ -56,7 +58,7 @@ from msp.tables import AGENCY_COLUMNS, STANDING_COLUMN, agency_rows, standing_ta
 def _open_actions(reviews) -> list[ReviewAction]:
     return list(
         ReviewAction.objects.filter(review__in=reviews, done_on__isnull=True)
-        .select_related("review__region")
+        .select_related("review__region", "owner_person")
         .order_by("due_on")
     )
 
@@ -387,7 +389,7 @@ def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "msp/review_detail.html",
         {
             "review": review,
-            "actions": review.actions.all(),
+            "actions": review.actions.select_related("owner_person"),
             "can_manage": can_manage_region(request.user, review.region_id),
         },
     )
@@ -397,7 +399,11 @@ def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def review_action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_review_for_user(request.user, pk)
     require_region_manager(request.user, review.region_id)
-    form = ReviewActionForm(request.POST or None, instance=ReviewAction(review=review))
+    form = ReviewActionForm(
+        request.POST or None,
+        instance=ReviewAction(review=review),
+        people=people_with(Capability.READ_CASE_RECORDS, region_id=review.region_id),
+    )
     if form.is_valid():
         services.review_action_add(review=review, action=form.instance, actor=request.user)
         messages.success(request, "Action added")

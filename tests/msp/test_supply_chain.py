@@ -319,7 +319,9 @@ def test_the_agency_list_filters_and_exports_what_it_shows(
     ]
 
 
-def test_a_review_with_an_action_can_be_recorded_and_closed(client, regional_lead, reference_data):
+def test_a_review_with_an_action_can_be_recorded_and_closed(
+    client, regional_lead, reference_data, dcs, group_member
+):
     msp = MSPFactory()
     client.force_login(regional_lead)
     response = client.post(
@@ -336,18 +338,23 @@ def test_a_review_with_an_action_can_be_recorded_and_closed(client, regional_lea
     )
     review = RelationshipReview.objects.get()
     assert response["Location"] == review.get_absolute_url()
-    client.post(
-        _url("review_action_add", review.pk),
-        {
-            "description": "Send rate card",
-            "owner": "MSP",
-            "due_on_day": "1",
-            "due_on_month": "12",
-            "due_on_year": "2026",
-        },
+    action_url = _url("review_action_add", review.pk)
+    dated = {"due_on_day": "1", "due_on_month": "12", "due_on_year": "2026"}
+    response = client.post(action_url, {"description": "Send rate card", **dated})
+    assert response.context["form"].errors["owner_person"] == ["Choose who will do it"]
+    # the owner is a person who may open the review: not someone who only sits on groups
+    response = client.post(
+        action_url, {"description": "Send rate card", "owner_person": group_member.pk, **dated}
     )
+    assert "owner_person" in response.context["form"].errors
+    client.post(action_url, {"description": "Send rate card", "owner_person": dcs.pk, **dated})
     action = ReviewAction.objects.get()
+    assert action.owner_person == dcs
     assert client.get(msp.get_absolute_url()).context["open_actions"] == [action]
+    client.force_login(dcs)
+    home = client.get("/").content.decode()
+    assert "Send rate card" in home[home.index('id="home-actions"') :]
+    client.force_login(regional_lead)
     client.post(_url("review_action_done", review.pk, action.pk))
     action.refresh_from_db()
     assert action.done_on == timezone.localdate()
