@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -50,7 +51,7 @@ class LinkKind:
 
     field: str
     label: str
-    model: type
+    model: Any  # a model with a `visible_to` queryset
 
     def in_region(self, region_id: int) -> QuerySet:
         filters = {
@@ -108,11 +109,11 @@ def possible_presenters(meeting: Meeting) -> list[User]:
     return sorted(people.values(), key=lambda u: (u.name, u.pk))
 
 
-def _check_links(meeting: Meeting, links: Mapping[str, object], actor: User) -> dict[str, object]:
+def _check_links(meeting: Meeting, links: Mapping[str, Any], actor: User) -> dict[str, Any]:
     """The records the item links to, each in the meeting's region and openable by whoever
     adds it (a link is not a way to learn that a record exists)."""
     errors: dict[str, str] = {}
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     for kind in LINK_KINDS:
         record = links.get(kind.field)
         if record is None:
@@ -135,7 +136,7 @@ def item_add(
     title: str,
     presenter: User | None = None,
     confidential: bool = False,
-    links: Mapping[str, object] | None = None,
+    links: Mapping[str, Any] | None = None,
     actor: User,
 ) -> AgendaItem:
     """An item at the end of the agenda."""

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from governance.agenda import LINK_KINDS, PAPER_KINDS
-from governance.models import AttendanceStatus, Group, GroupKind
+from governance.models import AgendaItem, AttendanceStatus, Group, GroupKind
 from kernel.forms import GovukDateField, GovukForm, GovukModelForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import LocalAuthority, Region
@@ -249,6 +249,18 @@ class DecisionForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the decision"},
     )
+    item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        label="Agenda item (optional)",
+        help_text="Its linked records are the decision's; a decision under a confidential item "
+        "is never shared",
+        empty_label="None",
+    )
+
+    def __init__(self, *args, meeting, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "item").queryset = meeting.items.order_by("position", "pk")
 
 
 class ActionForm(GovukForm):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
@@ -35,7 +36,7 @@ from kernel.working_days import add_working_days
 from mou.models import Signatory
 from msp.models import RelationshipReview, ReviewAction
 
-RECORD_MODELS = {
+RECORD_MODELS: dict[str, Any] = {
     "breach": Breach,
     "cap_exception": CapException,
     "supplier_review": RelationshipReview,
@@ -311,13 +312,13 @@ def records_for(pack: Pack, user: User) -> dict[str, list[Listed]]:
     return listed
 
 
-def sheet_rows(pack: Pack) -> list[list[object]]:
+def sheet_rows(pack: Pack) -> list[list[Any]]:
     """The pack's figures as one sheet's rows (counts for every LA it covers; no records, whose
     listing depends on the reader)."""
     content = pack.content
-    rows: list[list[object]] = []
+    rows: list[list[Any]] = []
 
-    def table(title: str, columns: list[str], body: list[list[object]]) -> None:
+    def table(title: str, columns: list[str], body: list[list[Any]]) -> None:
         rows.append([title])
         rows.append(["Local authority", *columns])
         rows.extend(body)

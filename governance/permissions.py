@@ -30,6 +30,10 @@ def can_use_governance(user: User) -> bool:
     return access.can(Capability.RUN_GOVERNANCE) or access.can(Capability.SIT_ON_GROUPS)
 
 
+def can_run_group(user: User, group: Group) -> bool:
+    return can_run(user, group.region)
+
+
 def can_record(user: User, group: Group) -> bool:
     """A meeting's attendance (and its decisions and actions): those who run the region's
     governance, or the group's chair."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,9 +15,11 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from accounts.roles import Role
 from accounts.services import person_invite
+from governance import invitations
 from governance.models import (
     Action,
     ActionState,
+    AgendaItem,
     Attendance,
     AttendanceStatus,
     CalendarFeed,
@@ -242,7 +245,7 @@ def meeting_schedule(
 ) -> Meeting:
     require(can_run(actor, group.region))
     _check_when_and_where(starts_at, ends_at, place, online_link)
-    return Meeting.objects.create(
+    meeting = Meeting.objects.create(
         group=group,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -250,6 +253,8 @@ def meeting_schedule(
         online_link=online_link.strip(),
         created_by=actor,
     )
+    transaction.on_commit(partial(invitations.send, meeting.pk, "scheduled"))
+    return meeting
 
 
 def locked_meeting(meeting: Meeting) -> Meeting:
@@ -284,6 +289,7 @@ def meeting_move(
     meeting.moved_reason = reason.strip()
     meeting.sequence += 1
     meeting.save()
+    transaction.on_commit(partial(invitations.send, meeting.pk, "moved"))
     return meeting
 
 
@@ -298,6 +304,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     meeting.state, meeting.cancelled_reason = MeetingState.CANCELLED, reason.strip()
     meeting.sequence += 1
     meeting.save()
+    transaction.on_commit(partial(invitations.send, meeting.pk, "cancelled"))
     return meeting
 
 
@@ -348,13 +355,18 @@ def attendance_record(
 
 
 @transaction.atomic
-def decision_record(*, meeting: Meeting, text: str, actor: User) -> Decision:
+def decision_record(
+    *, meeting: Meeting, text: str, item: AgendaItem | None = None, actor: User
+) -> Decision:
     meeting = locked_meeting(meeting)
     require(can_record(actor, meeting.group))
     if not text.strip():
         raise ValidationError({"text": "Enter the decision"})
+    if item is not None and item.meeting_id != meeting.pk:
+        raise ValidationError({"item": "Choose an item of this meeting's agenda"})
     return Decision.objects.create(
         meeting=meeting,
+        item=item,
         text=text.strip(),
         decided_on=timezone.localtime(meeting.starts_at).date(),
         recorded_by=actor,

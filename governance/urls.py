@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import views
+from governance import agenda_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -20,6 +20,55 @@ urlpatterns = [
     path("governance/meetings/<int:pk>/decisions/new/", views.decision_new, name="decision_new"),
     path("governance/meetings/<int:pk>/actions/new/", views.action_new, name="action_new"),
     path("governance/actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("governance/meetings/<int:pk>/items/new/", agenda_views.item_new, name="item_new"),
+    path(
+        "governance/meetings/<int:pk>/items/<int:item_pk>/move/",
+        agenda_views.item_move,
+        name="item_move",
+    ),
+    path(
+        "governance/meetings/<int:pk>/items/<int:item_pk>/minute/",
+        agenda_views.item_minute,
+        name="item_minute",
+    ),
+    path(
+        "governance/meetings/<int:pk>/items/<int:item_pk>/papers/new/",
+        agenda_views.paper_new,
+        name="paper_new",
+    ),
+    path(
+        "governance/meetings/<int:pk>/items/<int:item_pk>/papers/<int:paper_pk>/",
+        agenda_views.paper,
+        name="paper",
+    ),
+    path(
+        "governance/meetings/<int:pk>/items/<int:item_pk>/declarations/new/",
+        agenda_views.declaration_new,
+        name="declaration_new",
+    ),
+    path(
+        "governance/meetings/<int:pk>/minutes/approve/",
+        agenda_views.minutes_approve,
+        name="minutes_approve",
+    ),
+    path(
+        "governance/meetings/<int:pk>/minutes/publish/",
+        agenda_views.minutes_publish,
+        name="minutes_publish",
+    ),
+    path("governance/meetings/<int:pk>/packs/", agenda_views.pack_generate, name="pack_generate"),
+    path("governance/meetings/<int:pk>/packs/<int:number>/", agenda_views.pack_page, name="pack"),
+    path(
+        "governance/meetings/<int:pk>/packs/<int:number>/pack.xlsx",
+        agenda_views.pack_sheet,
+        name="pack_sheet",
+    ),
+    path("governance/regions/<str:code>/structure/", views.structure, name="structure"),
+    path(
+        "governance/regions/<str:code>/minutes/",
+        agenda_views.shared_minutes,
+        name="shared_minutes",
+    ),
     path("governance/calendar/", views.calendar_settings, name="calendar"),
     path("governance/calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     path("governance/regions/<str:code>/groups/new/", views.group_new, name="group_new"),

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import calendar, permissions, selectors, services
+from governance import agenda, calendar, permissions, selectors, services
+from governance import structure as governance_structure
 from governance.forms import (
     ActionForm,
     AttendanceForm,
@@ -26,7 +27,7 @@ from governance.forms import (
     MemberForm,
     MoveForm,
 )
-from governance.models import Action, CalendarFeed, Group, Meeting, MeetingState
+from governance.models import Action, CalendarFeed, Group, Meeting, MeetingState, Minutes
 from governance.quorum import members_at, quorum
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
@@ -55,7 +56,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/home.html",
-        {"groups": groups, "running": running, "today": timezone.localdate()},
+        {
+            "groups": groups,
+            "running": running,
+            "regions": sorted({g.region for g in groups} | set(running), key=lambda r: r.name),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -162,6 +168,17 @@ def representation(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     )
 
 
+@require_GET
+def structure(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """How the region governs, drawn and tabled: for everyone in the region who takes part in
+    governance (its groups' names and chairs are not confidential within the region)."""
+    region = _region(request, code)
+    if not permissions.can_use_governance(request.user):
+        raise PermissionDenied
+    drawn = governance_structure.drawing(region, timezone.localdate())
+    return render(request, "governance/structure.html", {"region": region, "d": drawn})
+
+
 WHEN_FIELDS = {"ends_at": "ends", "starts_at": "starts"}
 
 
@@ -226,6 +243,15 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         meeting, list(meeting.group.members.select_related("person", "local_authority", "msp"))
     )
     statuses = {a.member_id: a.status for a in meeting.attendance.all()}
+    items = list(
+        meeting.items.select_related("presenter").prefetch_related("papers", "declarations__person")
+    )
+    links = agenda.linked_records(items, request.user)
+    minutes = (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("approved_by", "approved_at_meeting")
+        .first()
+    )
     return render(
         request,
         "governance/meeting_detail.html",
@@ -234,10 +260,17 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "group": meeting.group,
             "attendance": [(m, statuses.get(m.pk)) for m in members],
             "quorum": quorum(meeting.group, members, statuses),
-            "decisions": list(meeting.decisions.all()),
+            "items": [(item, links[item.pk]) for item in items],
+            "carried": list(agenda.carried_actions(meeting)),
+            "papers_due": agenda.due_label(meeting, timezone.localdate()),
+            "missing": [i for i in items if i.presenter_id and not i.papers.all()],
+            "minutes": minutes,
+            "packs": list(meeting.packs.select_related("generated_by")),
+            "decisions": list(meeting.decisions.select_related("item")),
             "actions": list(meeting.actions.select_related("owner")),
             "can_run": permissions.can_run(request.user, meeting.group.region),
             "can_record": permissions.can_record(request.user, meeting.group),
+            "is_chair": meeting.group.chair_id == request.user.pk,
         },
     )
 
@@ -369,11 +402,14 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_to_change(request, pk, allowed=permissions.can_record, scheduled_only=False)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, meeting=meeting)
     if form.is_valid():
         try:
             services.decision_record(
-                meeting=meeting, text=form.cleaned_data["text"], actor=request.user
+                meeting=meeting,
+                text=form.cleaned_data["text"],
+                item=form.cleaned_data["item"],
+                actor=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -21,6 +21,7 @@ DEMO_PEOPLE = [
         "202",
     ),
     ("observer@example.org", "Grace Lin", Role.OBSERVER, None, None),
+    ("member.islington@example.org", "Ruth Adeyemi", Role.GROUP_MEMBER, "local_authority", "206"),
 ]
 
 

@@ -26,8 +26,8 @@ def test_seed_demo_creates_a_person_for_every_role_and_runs_twice(settings):
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=StringIO())
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
-    assert User.objects.count() == 7
-    assert Membership.objects.count() == 7
+    assert User.objects.count() == 8
+    assert Membership.objects.count() == 8
     assert "Demo-portal-2026!" in out.getvalue()
     lead = User.objects.get(email="regional.lead@example.org")
     assert lead.check_password("Demo-portal-2026!")
@@ -37,7 +37,7 @@ def test_seed_demo_creates_a_person_for_every_role_and_runs_twice(settings):
 def test_seed_demo_with_force_runs_when_not_in_debug(settings):
     settings.DEBUG = False
     call_command("seed_demo", "--force", stdout=StringIO())
-    assert User.objects.count() == 7
+    assert User.objects.count() == 8
 
 
 def test_seed_demo_adds_an_mou_for_every_region_with_illustrative_caps(settings):
@@ -294,3 +294,21 @@ def test_seed_demo_gives_london_four_quarters_of_returns_in_mixed_states(setting
         job_type="social_worker",
         local_authority__la_code="204",
     ).exists()  # Hackney's previous quarter, for the region's leads to decide
+
+
+def test_seed_demo_gives_london_its_governance_with_a_year_of_meetings(settings):
+    from governance.models import Group, GroupKind, Meeting, Minutes, Pack
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    groups = Group.objects.filter(region__code="LDN")
+    kinds = sorted(groups.values_list("kind", flat=True))
+    assert kinds.count(GroupKind.SUB_REGIONAL) == 5
+    assert kinds.count(GroupKind.DCS_BOARD) == 1
+    assert kinds.count(GroupKind.SUPPLIER_FORUM) == 1
+    assert Meeting.objects.filter(group__region__code="LDN").count() == 7 * 5
+    assert Minutes.objects.filter(state="published").exists()
+    assert Pack.objects.count() == 1
+    member = User.objects.get(email="member.islington@example.org")
+    assert [g.name for g in Group.objects.visible_to(member)] == ["North Central London"]

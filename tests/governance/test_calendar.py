@@ -139,3 +139,66 @@ def test_the_feed_shows_another_region_nothing_and_stops_when_the_person_is_deac
 
 def test_an_unknown_address_is_404(client, reference_data):
     assert client.get("/governance/calendar/not-a-real-token.ics").status_code == 404
+
+
+def test_invitation_emails_link_to_the_ics_when_scheduled_moved_and_cancelled(
+    client, london, regional_lead, dcs, la_workforce_lead, django_capture_on_commit_callbacks
+):
+    """GOV.UK Notify sends no attachments: each email links to the meeting's .ics, which a
+    real iCalendar parser reads as the same event, updated, then cancelled."""
+    from django.core import mail
+
+    group = services.group_create(
+        region=london,
+        fields={
+            "name": "North Central London",
+            "kind": GroupKind.SUB_REGIONAL,
+            "purpose": "p",
+            "starts_on": datetime.date(2026, 1, 1),
+        },
+        local_authorities=[local_authority("202")],
+        actor=regional_lead,
+    )
+    services.member_add(
+        group=group,
+        person=dcs,
+        local_authority=local_authority("202"),
+        deputy=la_workforce_lead,
+        from_date=datetime.date(2026, 1, 5),
+        actor=regional_lead,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = services.meeting_schedule(
+            group=group,
+            starts_at=at(2026, 11, 12, 10),
+            ends_at=at(2026, 11, 12, 12),
+            place="Camden Town Hall",
+            actor=regional_lead,
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([dcs.email, la_workforce_lead.email])
+    link = f"/governance/meetings/{meeting.pk}/invitation.ics"
+    assert link in mail.outbox[0].body
+    assert mail.outbox[0].attachments == []
+    client.force_login(dcs)
+    first = Calendar.from_ical(client.get(link).content).walk("VEVENT")[0]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_move(
+            meeting=meeting,
+            starts_at=at(2026, 11, 19, 10),
+            ends_at=at(2026, 11, 19, 12),
+            place="Camden Town Hall",
+            reason="Clash with the DCS board",
+            actor=regional_lead,
+        )
+    assert "moved" in mail.outbox[0].subject
+    assert link in mail.outbox[0].body
+    moved = Calendar.from_ical(client.get(link).content).walk("VEVENT")[0]
+    assert moved["UID"] == first["UID"]
+    assert moved["SEQUENCE"] > first["SEQUENCE"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_cancel(meeting=meeting, reason="No quorum likely", actor=regional_lead)
+    assert "cancelled" in mail.outbox[0].subject
+    cancelled = Calendar.from_ical(client.get(link).content)
+    assert cancelled["METHOD"] == "CANCEL"

@@ -134,3 +134,32 @@ def test_the_representation_page_keeps_a_fixed_query_count(
         )
     assert count() == few
     assert few <= 15
+
+
+def test_the_structure_is_drawn_with_a_text_alternative_and_tables(
+    client, group, london, regional_lead, dcs, north_east_lead
+):
+    services.group_create(
+        region=london,
+        fields={
+            "name": "London DCS board",
+            "kind": GroupKind.DCS_BOARD,
+            "purpose": "p",
+            "starts_on": datetime.date(2026, 1, 1),
+        },
+        actor=regional_lead,
+    )
+    services.group_update(
+        group=group,
+        fields={"reports_to": Group.objects.get(name="London DCS board")},
+        actor=regional_lead,
+    )
+    client.force_login(dcs)
+    page = client.get("/governance/regions/LDN/structure/").content.decode()
+    assert 'role="img"' in page
+    assert "North Central London reports to London DCS board" in page  # the <desc>
+    table = page[page.index('id="structure-groups"') :]
+    assert "North Central London" in table
+    assert "<line " in page  # the reporting line drawn
+    client.force_login(north_east_lead)
+    assert client.get("/governance/regions/LDN/structure/").status_code == 404

@@ -59,6 +59,8 @@ class Context:
     group: object
     meeting: object
     governance_action: object
+    agenda_item: object
+    paper: object
 
     @classmethod
     def build(cls) -> Context:
@@ -162,7 +164,29 @@ class Context:
             due_on=datetime.date(2030, 1, 1),
             recorded_by=outsider,
         )
+        from django.core.files.base import ContentFile
+
+        from governance.models import AgendaItem, Pack, Paper
+
+        agenda_item = AgendaItem.objects.create(meeting=meeting, position=1, title="t")
+        paper = Paper.objects.create(
+            item=agenda_item,
+            file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="p.pdf"),
+            name="p.pdf",
+            kind="pdf",
+            added_by=outsider,
+        )
+        Pack.objects.create(
+            meeting=meeting,
+            number=1,
+            since=datetime.date(2026, 1, 1),
+            generated_on=datetime.date(2026, 1, 1),
+            generated_by=outsider,
+            content={},
+        )
         return cls(
+            agenda_item=agenda_item,
+            paper=paper,
             governance_action=governance_action,
             meeting=meeting,
             group=group,
@@ -292,6 +316,26 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "governance:action_new": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:action_done": lambda ctx: {"pk": ctx.governance_action.pk},
     "governance:representation": _ne,
+    "governance:shared_minutes": _ne,
+    "governance:structure": _ne,
+    "governance:item_new": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:item_move": lambda ctx: {"pk": ctx.meeting.pk, "item_pk": ctx.agenda_item.pk},
+    "governance:item_minute": lambda ctx: {"pk": ctx.meeting.pk, "item_pk": ctx.agenda_item.pk},
+    "governance:paper_new": lambda ctx: {"pk": ctx.meeting.pk, "item_pk": ctx.agenda_item.pk},
+    "governance:paper": lambda ctx: {
+        "pk": ctx.meeting.pk,
+        "item_pk": ctx.agenda_item.pk,
+        "paper_pk": ctx.paper.pk,
+    },
+    "governance:declaration_new": lambda ctx: {
+        "pk": ctx.meeting.pk,
+        "item_pk": ctx.agenda_item.pk,
+    },
+    "governance:minutes_approve": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:minutes_publish": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:pack_generate": lambda ctx: {"pk": ctx.meeting.pk},
+    "governance:pack": lambda ctx: {"pk": ctx.meeting.pk, "number": 1},
+    "governance:pack_sheet": lambda ctx: {"pk": ctx.meeting.pk, "number": 1},
     "datasharing:agreement_new": _ne,
     "datasharing:agreement": lambda ctx: {"pk": ctx.agreement.pk},
     "datasharing:agreement_edit": lambda ctx: {"pk": ctx.agreement.pk},

@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "breaches.demo.seed",
     "breaches.demo.seed_history",
     "datasharing.demo.seed",
+    "governance.demo.seed",
 ]
 
 
