@@ -1,5 +1,8 @@
-"""Governance in a browser: the regional lead adds a group and a member, and checks each
-LA's representation; the DCS sees the group covering their LA. axe on every page."""
+"""Governance in a browser: the regional lead adds a group (chaired by Camden's DCS) and a
+member, schedules and moves a meeting, adds an agenda item linked to a breach and generates the
+pack, and checks each LA's representation and the region's structure; the chair records
+attendance, a decision and an action; the owner sees the action on their home page and marks
+it done. axe on every page."""
 
 import re
 
@@ -9,7 +12,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from governance.models import Group
 from tests.e2e.conftest import assert_accessible
-from tests.factories import local_authority, person_with_role, region
+from tests.factories import local_authority, logged_breach, person_with_role, region
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,6 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_lead_adds_a_group_and_a_member_and_the_dcs_sees_it(live_server, signed_in_page):
     lead = person_with_role(Role.REGIONAL_LEAD, region=region("LDN"))
     dcs = person_with_role(Role.DCS, local_authority=local_authority("202"))
+    breach = logged_breach(local_authority("202"), reporter=lead)
 
     page = signed_in_page(person=lead)
     page.get_by_role("link", name="Governance", exact=True).click()
@@ -30,6 +34,7 @@ def test_the_lead_adds_a_group_and_a_member_and_the_dcs_sees_it(live_server, sig
     page.get_by_label("Camden").check()
     page.get_by_label("Islington").check()
     page.get_by_label("Purpose").fill("Share decisions across the boroughs")
+    page.get_by_label("Chair").select_option(label=f"{dcs} ({dcs.email})")
     group = page.get_by_role("group", name="From")
     group.get_by_label("Day").fill("1")
     group.get_by_label("Month").fill("1")
@@ -68,6 +73,39 @@ def test_the_lead_adds_a_group_and_a_member_and_the_dcs_sees_it(live_server, sig
     page.get_by_label("Time it ends").fill("16:00")
     page.get_by_role("button", name="Move it").click()
     expect(page.locator("#meeting")).to_contain_text("14:00 to 16:00")
+    page.get_by_role("link", name="Add an agenda item").click()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Breaches since the last meeting")
+    page.get_by_label("Breach reference (optional)").fill("NOPE-1")
+    page.get_by_role("button", name="Add the item").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("has this reference")
+    assert_accessible(page)
+    page.get_by_label("Breach reference (optional)").fill(breach.reference)
+    page.get_by_role("button", name="Add the item").click()
+    expect(page.locator("#agenda-items")).to_contain_text(breach.reference)
+    assert_accessible(page)
+    page.get_by_role("button", name="Generate the pack").click()
+    expect(page.locator("h1")).to_have_text("Pack 1")
+    expect(page.locator("#pack-breach-records")).to_contain_text(breach.reference)
+    assert_accessible(page)
+    page.get_by_role("link", name="Printable page").click()
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("link", name=re.compile("Meeting on")).click()
+    expect(page.locator("#pack")).to_contain_text("pack 1")
+    meeting_url = page.url
+    page.goto(f"{live_server.url}/governance/groups/{Group.objects.get().pk}/")
+    page.goto(f"{live_server.url}/governance/regions/LDN/representation/")
+    expect(page.locator("#representation")).to_contain_text("No representative")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/governance/regions/LDN/structure/")
+    expect(page.locator("#structure-groups")).to_contain_text("North Central London")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/governance/regions/LDN/minutes/")
+    assert_accessible(page)
+
+    page = signed_in_page(person=dcs)  # the chair
+    page.goto(meeting_url)
     page.get_by_role("link", name="Record attendance").click()
     assert_accessible(page)
     page.get_by_label("Present").check()
@@ -90,13 +128,8 @@ def test_the_lead_adds_a_group_and_a_member_and_the_dcs_sees_it(live_server, sig
     page.get_by_role("button", name="Record the action").click()
     expect(page.locator("#actions")).to_contain_text("Circulate the template")
     assert_accessible(page)
-    meeting_url = page.url
-    page.goto(f"{live_server.url}/governance/groups/{Group.objects.get().pk}/")
-    page.goto(f"{live_server.url}/governance/regions/LDN/representation/")
-    expect(page.locator("#representation")).to_contain_text("No representative")
-    assert_accessible(page)
 
-    page = signed_in_page(person=dcs)  # lands on home, where the action waits
+    page.goto(f"{live_server.url}/")  # the owner's home, where the action waits
     expect(page.locator("#home-actions")).to_contain_text("Circulate the template")
     assert_accessible(page)
     page.locator("#home-actions").get_by_role("link").first.click()
