@@ -20,6 +20,7 @@ from functools import partial
 
 from django.db import transaction
 
+from bench.governance import add_governance
 from bench.registry import Registry
 from bench.returns import add_data_returns
 from bench.shape import DEFAULT_SEED
@@ -47,6 +48,7 @@ def build_bench_data(
         ("supplier reviews", registry.add_reviews),
         ("breaches", partial(breaches_build, registry, scale=scale)),
         ("data returns", partial(add_data_returns, registry)),
+        ("governance", partial(add_governance, registry)),
     ]
     with transaction.atomic():
         for name, step in steps:

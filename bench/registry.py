@@ -716,7 +716,7 @@ class Registry:
                     ReviewAction(
                         review=review,
                         description="Send the quarterly compliance report to the region.",
-                        owner="Account manager",
+                        owner_person_id=rng.choice(self.people.leads[review.region_id]),
                         due_on=due,
                         done_on=max(done, held) if finished else None,
                     )

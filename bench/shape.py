@@ -50,6 +50,10 @@ BENCH_PEOPLE = {
         "bench-dcs@example.org", "Bench Camden DCS", Role.DCS, local_authority="202"
     ),
     "observer": BenchPerson("bench-observer@example.org", "Bench Observer", Role.OBSERVER),
+    # Sits on London's DCS board and a sub-regional group for Camden, and holds no other role
+    "member": BenchPerson(
+        "bench-member@example.org", "Bench Group Member", Role.GROUP_MEMBER, local_authority="202"
+    ),
 }
 
 

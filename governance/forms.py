@@ -155,6 +155,10 @@ class MemberForm(GovukForm):
         return cleaned
 
 
+class MemberEndForm(GovukForm):
+    until_date = GovukDateField(label="The day they leave", help_text="For example, 31 3 2027")
+
+
 def _time_field(label: str) -> forms.TimeField:
     return forms.TimeField(
         label=label,

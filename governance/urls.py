@@ -6,7 +6,13 @@ app_name = "governance"
 urlpatterns = [
     path("governance/", views.home, name="home"),
     path("governance/groups/<int:pk>/", views.group_detail, name="group"),
+    path("governance/groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("governance/groups/<int:pk>/members/new/", views.member_new, name="member_new"),
+    path(
+        "governance/groups/<int:pk>/members/<int:member_pk>/end/",
+        views.member_end,
+        name="member_end",
+    ),
     path("governance/groups/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("governance/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("governance/meetings/<int:pk>/move/", views.meeting_move, name="meeting_move"),

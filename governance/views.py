@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,10 +25,18 @@ from governance.forms import (
     DecisionForm,
     GroupForm,
     MeetingForm,
+    MemberEndForm,
     MemberForm,
     MoveForm,
 )
-from governance.models import Action, CalendarFeed, Group, Meeting, MeetingState, Minutes
+from governance.models import (
+    Action,
+    CalendarFeed,
+    Declaration,
+    Group,
+    Meeting,
+    MeetingState,
+)
 from governance.quorum import members_at, quorum
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
@@ -111,6 +120,59 @@ def group_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             messages.success(request, f"{group.name} added")
             return redirect("governance:group", pk=group.pk)
     return render(request, "governance/group_form.html", {"form": form, "region": region})
+
+
+@require_http_methods(["GET", "POST"])
+def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = permissions.get_group_for_user(request.user, pk)
+    if not permissions.can_run(request.user, group.region):
+        raise PermissionDenied
+    form = GroupForm(request.POST or None, instance=group, region=group.region)
+    if form.is_valid():
+        try:
+            services.group_update(
+                group=group,
+                fields=form.group_fields(),
+                local_authorities=form.cleaned_data["local_authorities"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{group.name} changed")
+            return redirect("governance:group", pk=group.pk)
+    return render(
+        request,
+        "governance/group_form.html",
+        {"form": form, "region": group.region, "group": group},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_end(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """A member leaves the group from a date (their seat and attendance stay on record)."""
+    group = permissions.get_group_for_user(request.user, pk)
+    if not permissions.can_run(request.user, group.region):
+        raise PermissionDenied
+    member = get_object_or_404(
+        group.members.select_related("person", "local_authority", "msp"),
+        pk=member_pk,
+        until_date__isnull=True,
+    )
+    form = MemberEndForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.member_end(
+                member=member, until_date=form.cleaned_data["until_date"], actor=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{member.person} no longer sits on {group.name}")
+            return redirect("governance:group", pk=group.pk)
+    return render(
+        request, "governance/member_end.html", {"form": form, "group": group, "member": member}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -238,20 +300,23 @@ def meeting_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related(
+            "group__region", "minutes__approved_by", "minutes__approved_at_meeting"
+        ),
+        pk=pk,
+    )
     members = members_at(
         meeting, list(meeting.group.members.select_related("person", "local_authority", "msp"))
     )
     statuses = {a.member_id: a.status for a in meeting.attendance.all()}
     items = list(
-        meeting.items.select_related("presenter").prefetch_related("papers", "declarations__person")
+        meeting.items.select_related("presenter").prefetch_related(
+            "papers", Prefetch("declarations", Declaration.objects.select_related("person"))
+        )
     )
     links = agenda.linked_records(items, request.user)
-    minutes = (
-        Minutes.objects.filter(meeting=meeting)
-        .select_related("approved_by", "approved_at_meeting")
-        .first()
-    )
+    minutes = getattr(meeting, "minutes", None)  # read with the meeting
     return render(
         request,
         "governance/meeting_detail.html",

@@ -204,6 +204,7 @@ HEADING = '<h1 class="govuk-heading-l">{}</h1>'
 def pages() -> list[Page]:
     """The pages measured, each as the person who uses it, with text only the real page has."""
     from datasharing.models import DataReturn, ReturnPeriod
+    from governance.models import Group, Pack
     from mou.models import MOU
 
     breaches = breach_paths(BREACH_PAGES)
@@ -215,6 +216,8 @@ def pages() -> list[Page]:
     london_draft = DataReturn.objects.filter(period=latest, revisions__state="draft").order_by(
         "pk"
     )[0]
+    board = Group.objects.get(region__code="LDN", kind="dcs_board")
+    packed = Pack.objects.select_related("meeting").get()
     return [
         Page("Health check (baseline)", ["/healthz"], None, ['"status": "ok"'], "baseline"),
         # No target: the least any signed-in page costs (session, two-factor, memberships, the
@@ -292,6 +295,29 @@ def pages() -> list[Page]:
             ['id="figures"', 'id="checks"'],
             "list",
         ),
+        # Governance: ten years of quarterly meetings in every region
+        Page(
+            "Governance group page (London board)",
+            [f"/governance/groups/{board.pk}/"],
+            "lead",
+            ['id="members"', 'id="terms"'],
+            "list",
+        ),
+        Page(
+            "Meeting with its pack (London)",
+            [f"/governance/meetings/{packed.meeting_id}/"],
+            "lead",
+            ['id="agenda"', 'id="carried"', "pack 1"],
+            "list",
+        ),
+        Page(
+            "Meeting pack (London)",
+            [f"/governance/meetings/{packed.meeting_id}/packs/1/"],
+            "member",
+            ['id="pack-breaches"', 'id="pack-returns"'],
+            "list",
+        ),
+        Page("Group member's home", ["/"], "member", ['id="home-actions"'], "list"),
     ]
 
 

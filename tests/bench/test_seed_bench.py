@@ -251,3 +251,23 @@ def test_each_region_has_a_data_sharing_agreement_most_las_party_to_it(bench):
     last_quarter_end = max(p.ends_on for p in ReturnPeriod.objects.all())
     shared = sharing_las(LocalAuthority.objects.values_list("pk", flat=True), [last_quarter_end])
     assert len(shared) == parties
+
+
+def test_ten_years_of_quarterly_governance_for_every_region(bench):
+    from governance.models import Group, Meeting, Minutes, Pack
+    from governance.quorum import members_at, quorum
+
+    assert Group.objects.count() == 9 * 4
+    assert bench["governance meetings"] == 9 * 4 * 41
+    for group in Group.objects.exclude(kind="supplier_forum"):
+        assert group.meetings.count() == 41
+        held = group.meetings.filter(starts_at__lt=timezone.now()).order_by("-starts_at")[0]
+        members = members_at(held, list(group.members.all()))
+        statuses = {a.member_id: a.status for a in held.attendance.all()}
+        assert set(statuses) == {m.pk for m in members}  # attendance for every member
+        assert quorum(group, members, statuses).recorded
+    assert Minutes.objects.filter(state="published").count() == 9 * 4 * 39
+    member = User.objects.get(email=BENCH_PEOPLE["member"].email)
+    assert Group.objects.visible_to(member).count() == 2
+    assert Pack.objects.get().meeting.starts_at > timezone.now()
+    assert Meeting.objects.visible_to(member).count() == 2 * 41

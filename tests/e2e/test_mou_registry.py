@@ -37,9 +37,6 @@ def test_london_admin_adds_a_signatory_marks_it_signed_and_the_count_changes(
     expect(page.get_by_role("heading", name="Camden")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Invited").check()
-    page.get_by_label("Represents the local authority at regional governance meetings").fill(
-        "Head of workforce"
-    )
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Camden: invited")
     expect(page.locator("#signed-count")).to_have_text("1 of 33 signed")

@@ -45,7 +45,7 @@ def test_regional_lead_reviews_an_msp_and_warns_an_agency(live_server, signed_in
 
     page.get_by_role("button", name="Add an action").click()
     page.get_by_label("Action").fill("Send the updated rate card to every agency in the chain")
-    page.get_by_label("Owner").fill("MSP account manager")
+    page.get_by_label("Owner").select_option(index=1)  # a person who may open the review
     page.locator("#id_due_on_0").fill("1")
     page.locator("#id_due_on_1").fill("12")
     page.locator("#id_due_on_2").fill("2026")

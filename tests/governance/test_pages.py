@@ -163,3 +163,115 @@ def test_the_structure_is_drawn_with_a_text_alternative_and_tables(
     assert "<line " in page  # the reporting line drawn
     client.force_login(north_east_lead)
     assert client.get("/governance/regions/LDN/structure/").status_code == 404
+
+
+def test_the_lead_changes_a_group_and_ends_a_membership(client, group, regional_lead, dcs):
+    member = services.member_add(
+        group=group,
+        person=dcs,
+        local_authority=local_authority("202"),
+        from_date=datetime.date(2026, 1, 5),
+        actor=regional_lead,
+    )
+    client.force_login(regional_lead)
+    url = f"/governance/groups/{group.pk}/edit/"
+    form = client.get(url).context["form"]
+    data = {
+        "name": "North Central London",
+        "kind": GroupKind.SUB_REGIONAL,
+        "local_authorities": [local_authority("202").pk, local_authority("206").pk],
+        "purpose": "Share decisions across the boroughs",
+        "meets": "Every two months",
+        **_date("starts_on", 1, 1, 2026),
+    }
+    assert form.initial["name"] == "North Central London"
+    response = client.post(url, {**data, **_date("ends_on", 1, 1, 2025)})
+    assert response.context["form"].errors["ends_on"]
+    assert client.post(url, data).status_code == 302
+    group.refresh_from_db()
+    assert group.meets == "Every two months"
+    assert group.local_authorities.count() == 2
+    end = f"/governance/groups/{group.pk}/members/{member.pk}/end/"
+    response = client.post(end, _date("until_date", 1, 1, 2025))
+    assert response.context["form"].errors["until_date"] == [
+        "The date they leave must be on or after they joined"
+    ]
+    assert client.post(end, _date("until_date", 31, 3, 2026)).status_code == 302
+    member.refresh_from_db()
+    assert member.until_date == datetime.date(2026, 3, 31)
+    assert client.get(end).status_code == 404  # already ended
+    client.force_login(dcs)
+    assert client.get(url).status_code == 403
+
+
+def test_the_meeting_and_group_pages_keep_a_fixed_query_count(
+    client, group, regional_lead, dcs, camden
+):
+    from governance import agenda
+    from tests.factories import logged_breach
+
+    services.member_add(
+        group=group,
+        person=dcs,
+        local_authority=camden,
+        from_date=datetime.date(2026, 1, 5),
+        actor=regional_lead,
+    )
+    starts = datetime.datetime(2030, 1, 14, 10, tzinfo=datetime.UTC)
+    earlier = services.meeting_schedule(
+        group=group,
+        starts_at=starts - datetime.timedelta(days=90),
+        ends_at=starts - datetime.timedelta(days=90, hours=-2),
+        place="x",
+        actor=regional_lead,
+    )
+    meeting = services.meeting_schedule(
+        group=group,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="x",
+        actor=regional_lead,
+    )
+    client.force_login(regional_lead)
+    client.get("/governance/")
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    meeting_url, group_url = (
+        f"/governance/meetings/{meeting.pk}/",
+        f"/governance/groups/{group.pk}/",
+    )
+    # one of everything first, so that each kind of record's query is already counted
+    for n in range(5):
+        if n == 1:
+            few, few_group = count(meeting_url), count(group_url)
+        breach = logged_breach(camden, reporter=regional_lead)
+        item = agenda.item_add(
+            meeting=meeting,
+            title=f"item {n}",
+            presenter=dcs,
+            links={"breach": breach},
+            actor=regional_lead,
+        )
+        agenda.declaration_record(item=item, person=dcs, interest="i", actor=regional_lead)
+        services.action_add(
+            meeting=earlier,
+            text=f"a {n}",
+            owner=dcs,
+            due_on=earlier.day + datetime.timedelta(days=30),
+            actor=regional_lead,
+        )
+        services.decision_record(meeting=meeting, text=f"d {n}", item=item, actor=regional_lead)
+        services.meeting_schedule(
+            group=group,
+            starts_at=starts + datetime.timedelta(days=n + 1),
+            ends_at=starts + datetime.timedelta(days=n + 1, hours=2),
+            place="x",
+            actor=regional_lead,
+        )
+    assert count(meeting_url) == few
+    assert count(group_url) == few_group
+    assert few <= 15

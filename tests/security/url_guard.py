@@ -60,6 +60,7 @@ class Context:
     meeting: object
     governance_action: object
     agenda_item: object
+    group_member: object
     paper: object
 
     @classmethod
@@ -184,7 +185,16 @@ class Context:
             generated_by=outsider,
             content={},
         )
+        from governance.models import GroupMember
+
+        group_member = GroupMember.objects.create(
+            group=group,
+            person=outsider,
+            local_authority=local_authority("391"),
+            from_date=datetime.date(2026, 1, 1),
+        )
         return cls(
+            group_member=group_member,
             agenda_item=agenda_item,
             paper=paper,
             governance_action=governance_action,
@@ -305,6 +315,8 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "datasharing:region_agreement": _ne,
     "governance:group": lambda ctx: {"pk": ctx.group.pk},
     "governance:member_new": lambda ctx: {"pk": ctx.group.pk},
+    "governance:group_edit": lambda ctx: {"pk": ctx.group.pk},
+    "governance:member_end": lambda ctx: {"pk": ctx.group.pk, "member_pk": ctx.group_member.pk},
     "governance:group_new": _ne,
     "governance:meeting_new": lambda ctx: {"pk": ctx.group.pk},
     "governance:meeting": lambda ctx: {"pk": ctx.meeting.pk},
