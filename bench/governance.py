@@ -84,7 +84,7 @@ def add_governance(registry: Registry) -> None:
     members = []
     for group, covered in plans:
         for la in covered:
-            deputies = people.workforce.get(la.pk) or [None]
+            deputies: list[int | None] = [*people.workforce.get(la.pk, []), None]
             members.append(
                 GroupMember(
                     group=group,
