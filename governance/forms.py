@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from governance.agenda import LINK_KINDS, PAPER_KINDS
-from governance.models import AgendaItem, AttendanceStatus, Group, GroupKind
+from governance.models import AgendaItem, AttendanceStatus, Group, GroupKind, Meeting, Rating
 from kernel.forms import GovukDateField, GovukForm, GovukModelForm, choice_field, model_choice_field
 from kernel.uploads import UploadField
 from mou.models import LocalAuthority, Region
@@ -398,3 +398,115 @@ class MinuteForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class MessageForm(GovukForm):
+    subject = forms.CharField(
+        label="Subject", max_length=150, error_messages={"required": "Enter a subject"}
+    )
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the message"},
+    )
+
+
+class NoticeForm(MessageForm):
+    shared = forms.BooleanField(
+        required=False,
+        label="Share it with the other regions' leads, who may re-issue it",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Notice"
+        self.fields["body"].error_messages["required"] = "Enter the notice"
+
+
+class IssueForm(GovukForm):
+    party = forms.ChoiceField(
+        label="Who you raise it for", error_messages={"required": "Choose whom you raise it for"}
+    )
+    subject = forms.CharField(
+        label="Subject", max_length=150, error_messages={"required": "Enter a subject"}
+    )
+    description = forms.CharField(
+        label="The issue",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Describe the issue"},
+    )
+
+    def __init__(self, *args, parties, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.parties = {
+            f"{region.pk}-{la.pk if la else ''}-{msp.pk if msp else ''}": (region, la, msp)
+            for region, la, msp in parties
+        }
+        choices = [
+            (key, f"{la or msp}, {region.name}") for key, (region, la, msp) in self.parties.items()
+        ]
+        choice_field(self, "party").choices = choices
+        if len(self.parties) > 1:
+            self.fields["party"].widget = forms.RadioSelect(choices=choices)
+
+    def chosen(self):
+        return self.parties[self.cleaned_data["party"]]
+
+
+class IssueAnswerForm(GovukForm):
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the answer"},
+    )
+
+
+class IssueAgendaForm(GovukForm):
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        label="The meeting",
+        empty_label="Choose a meeting",
+        error_messages={"required": "Choose a meeting"},
+    )
+
+    def __init__(self, *args, meetings, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "meeting").queryset = meetings
+
+
+class ReviewStartForm(GovukForm):
+    year = forms.IntegerField(
+        label="Year reviewed",
+        min_value=2024,
+        max_value=2100,
+        error_messages={"required": "Enter the year", "min_value": "Enter a year from 2024"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+    )
+
+
+class ReviewAnswerForm(GovukForm):
+    rating = forms.TypedChoiceField(
+        label="Rating",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating"},
+    )
+    evidence = forms.CharField(
+        label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    action_text = forms.CharField(
+        label="Action (needed when it falls short)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    owner = PersonChoiceField(
+        queryset=User.objects.none(), required=False, label="Action owner", empty_label="None"
+    )
+    due_on = GovukDateField(label="Action due", required=False)
+
+    def __init__(self, *args, people: list[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "rating").choices = Rating.choices
+        model_choice_field(self, "owner").queryset = User.objects.filter(
+            pk__in=[p.pk for p in people]
+        ).order_by("name")

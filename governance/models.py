@@ -278,16 +278,26 @@ class ActionState(models.TextChoices):
 class ActionQuerySet(models.QuerySet["Action"]):
     def visible_to(self, user: User) -> ActionQuerySet:
         """The actions of the groups the person sees, and their own wherever they are."""
-        return self.filter(Q(meeting__group__in=Group.objects.visible_to(user)) | Q(owner=user))
+        return self.filter(
+            Q(meeting__group__in=Group.objects.visible_to(user))
+            | Q(answer__review__in=GovernanceReview.objects.visible_to(user))
+            | Q(owner=user)
+        )
 
     def overdue(self, today: datetime.date) -> ActionQuerySet:
         return self.filter(state=ActionState.OPEN, due_on__lt=today)
 
 
 class Action(models.Model):
-    """An action agreed at a meeting: an owner (a portal user), a due date, open or done."""
+    """An action agreed at a meeting, or one a governance review's answer calls for: an owner
+    (a portal user), a due date, open or done."""
 
-    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="actions")
+    meeting = models.ForeignKey(
+        Meeting, models.CASCADE, null=True, blank=True, related_name="actions"
+    )
+    answer = models.ForeignKey(
+        "ReviewAnswer", models.CASCADE, null=True, blank=True, related_name="actions"
+    )
     text = models.TextField("Action")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     due_on = models.DateField("Due")
@@ -302,6 +312,11 @@ class Action(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=ActionState.values), name="action_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False, answer__isnull=True)
+                | Q(meeting__isnull=True, answer__isnull=False),
+                name="action_of_a_meeting_or_a_review",
             ),
         ]
 
@@ -465,3 +480,254 @@ class Pack(models.Model):
 
     def __str__(self) -> str:
         return f"Pack {self.number} for {self.meeting}"
+
+
+# Communication channels (docs/adr/0021-governance-channels.md) ---------------------------------
+
+
+class GroupMessage(models.Model):
+    """A message to a group's members: emailed to each separately (replies go to the sender)
+    and kept on the group's page for its members to read later."""
+
+    group = models.ForeignKey(Group, models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    subject = models.CharField(max_length=150)
+    body = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["group", "-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MarketNoticeQuerySet(models.QuerySet["MarketNotice"]):
+    def visible_to(self, user: User) -> MarketNoticeQuerySet:
+        """Notices of the regions a person runs governance for; notices another region shared
+        with every region's leads; and, for an MSP contact, the notices sent to them."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+
+        access = access_for(user)
+        running = access.capability_scope(Capability.RUN_GOVERNANCE)
+        if running.national:
+            return self
+        mine = Q(region_id__in=sorted(running.region_ids))
+        if running.region_ids:
+            mine |= Q(shared=True)
+        return self.filter(
+            mine | Q(pk__in=NoticeRecipient.objects.filter(person=user).values("notice_id"))
+        )
+
+
+class MarketNotice(models.Model):
+    """A regional lead's notice to every MSP serving the region (for example, agencies
+    advertising roles at incorrect rates): each MSP contact acknowledges it. Shared with other
+    regions' leads, it may be re-issued there (`reissue_of`)."""
+
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="market_notices")
+    subject = models.CharField(max_length=150)
+    body = models.TextField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    shared = models.BooleanField("Shared with other regions' leads", default=False)
+    reissue_of = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="reissues"
+    )
+
+    objects = MarketNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NoticeRecipient(models.Model):
+    """An MSP contact a notice went to, and whether (when) they acknowledged it."""
+
+    notice = models.ForeignKey(MarketNotice, models.CASCADE, related_name="recipients")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    msp = models.ForeignKey("msp.MSP", models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["notice", "msp", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "person"], name="notice_recipient_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.msp}: {self.notice}"
+
+
+class IssueState(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    ON_AGENDA = "on_agenda", "Added to a group's agenda"
+    BREACH = "breach", "Turned into a breach"
+
+
+class RaisedIssueQuerySet(models.QuerySet["RaisedIssue"]):
+    def visible_to(self, user: User) -> RaisedIssueQuerySet:
+        """Issues a person raised, and those of the regions where they run governance or are
+        the single point of contact."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+
+        running = access_for(user).capability_scope(Capability.RUN_GOVERNANCE)
+        if running.national:
+            return self
+        return self.filter(
+            Q(raised_by=user)
+            | Q(region_id__in=sorted(running.region_ids))
+            | Q(region__escalation_contact__person=user)
+        )
+
+
+class RaisedIssue(models.Model):
+    """An issue a party to the MOU (an LA's person or an MSP contact) raises outside meetings:
+    it goes to the region's single point of contact, who answers it, adds it to a group's
+    agenda or turns it into a breach. Each step is kept (`IssueStep`) and shown to the person
+    who raised it."""
+
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="raised_issues")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    local_authority = models.ForeignKey(
+        "mou.LocalAuthority", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    msp = models.ForeignKey("msp.MSP", models.PROTECT, null=True, blank=True, related_name="+")
+    subject = models.CharField(max_length=150)
+    description = models.TextField()
+    state = models.CharField(max_length=12, choices=IssueState, default=IssueState.OPEN)
+    raised_at = models.DateTimeField(default=timezone.now)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    agenda_item = models.ForeignKey(
+        AgendaItem, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    breach = models.ForeignKey(
+        "breaches.Breach", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = RaisedIssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=IssueState.values), name="raised_issue_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def raised_for(self) -> str:
+        return str(self.local_authority or self.msp or "")
+
+
+class IssueStep(models.Model):
+    """What happened to a raised issue, in order: raised, answered, added to an agenda,
+    turned into a breach."""
+
+    issue = models.ForeignKey(RaisedIssue, models.CASCADE, related_name="steps")
+    kind = models.CharField(max_length=12, choices=IssueState)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["issue", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.issue}: {self.get_kind_display()}"
+
+
+# The yearly governance review ------------------------------------------------------------------
+
+
+class Principle(models.TextChoices):
+    ACCOUNTABILITY = "accountability", "Accountability"
+    TRANSPARENCY = "transparency", "Transparency"
+    COMMITMENT = "commitment", "Commitment"
+    RELATIONSHIPS = "relationships", "Relationships"
+
+
+class Rating(models.IntegerChoices):
+    NOT_IN_PLACE = 1, "Not in place"
+    PARTLY = 2, "Partly in place"
+    IN_PLACE = 3, "In place"
+    WORKING_WELL = 4, "In place and working well"
+
+
+# A rating below this falls short: the answer needs an action with an owner.
+RATING_NEEDING_ACTION = Rating.IN_PLACE
+
+
+class ReviewQuerySet(models.QuerySet["GovernanceReview"]):
+    def visible_to(self, user: User) -> ReviewQuerySet:
+        """The reviews of the regions a person runs governance for, and for a DCS their
+        region's (they sit at its table)."""
+        from accounts.roles import Capability
+        from accounts.scope import access_for
+
+        access = access_for(user)
+        running = access.capability_scope(Capability.RUN_GOVERNANCE)
+        if running.national:
+            return self
+        dcs_regions = {
+            la.region_id for la in access.local_authorities(Capability.DECIDE_CAP_EXCEPTIONS)
+        }
+        return self.filter(region_id__in=sorted(running.region_ids | dcs_regions))
+
+
+class GovernanceReview(models.Model):
+    """A region's yearly review of its governance against the four principles, question by
+    question (governance/review.py holds the questions)."""
+
+    region = models.ForeignKey("mou.Region", models.PROTECT, related_name="governance_reviews")
+    year = models.PositiveSmallIntegerField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    started_on = models.DateField(default=timezone.localdate)
+    completed_on = models.DateField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="review_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} governance review {self.year}"
+
+
+class ReviewAnswer(models.Model):
+    """An answer to one of the review's questions: a rating and the evidence."""
+
+    review = models.ForeignKey(GovernanceReview, models.CASCADE, related_name="answers")
+    question = models.CharField(max_length=40)  # a key of governance.review.QUESTIONS
+    rating = models.PositiveSmallIntegerField(choices=Rating)
+    evidence = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "question"], name="review_answer_once"),
+            models.CheckConstraint(
+                condition=Q(rating__in=Rating.values), name="review_rating_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.question}"

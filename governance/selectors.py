@@ -6,10 +6,10 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from accounts.roles import Role
 from governance.models import Action, ActionState, Group, GroupMember
-from mou.models import LocalAuthority, Region
+from mou.models import LocalAuthority, Region, Signatory
 
 
 @dataclass
@@ -33,6 +33,18 @@ class Representation:
     @property
     def flags(self) -> int:
         return sum(s.gap or bool(s.without_authority) for s in self.seats)
+
+
+def mou_owners(region: Region) -> dict[int, User]:
+    """Who owns the MOU in each LA of the region (LA id -> person): the owner named on its
+    latest signatory record that names one (one query)."""
+    return {
+        s.local_authority_id: s.mou_owner
+        for s in Signatory.objects.filter(version__mou__region=region, mou_owner__isnull=False)
+        .select_related("mou_owner")
+        .order_by("version__effective_from")
+        if s.mou_owner is not None
+    }
 
 
 def representation(
@@ -86,6 +98,6 @@ def my_open_actions(user, *, limit: int = 20) -> list[Action]:
     one query, for the home page."""
     return list(
         Action.objects.filter(owner=user, state=ActionState.OPEN)
-        .select_related("meeting__group")
+        .select_related("meeting__group", "answer__review__region")
         .order_by("due_on", "pk")[:limit]
     )

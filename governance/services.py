@@ -403,15 +403,23 @@ def action_add(
     )
 
 
+def can_change_action(user: User, action: Action) -> bool:
+    """Who records an action's progress besides its owner: whoever records the meeting's
+    group, or, for a review's action, those who run the region's governance."""
+    if action.meeting is not None:
+        return can_record(user, action.meeting.group)
+    return action.answer is not None and can_run(user, action.answer.review.region)
+
+
 @transaction.atomic
 def action_done(*, action: Action, actor: User) -> Action:
     """Its owner, or whoever records the group's meetings, marks an action done."""
     action = (
         Action.objects.select_for_update(of=("self",))
-        .select_related("meeting__group__region")
+        .select_related("meeting__group__region", "answer__review__region")
         .get(pk=action.pk)
     )
-    require(action.owner_id == actor.pk or can_record(actor, action.meeting.group))
+    require(action.owner_id == actor.pk or can_change_action(actor, action))
     if action.state == ActionState.DONE:
         raise ValidationError("This action is already done")
     action.state, action.done_on = ActionState.DONE, timezone.localdate()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import agenda_views, views
+from governance import agenda_views, channel_views, review_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -70,6 +70,38 @@ urlpatterns = [
         name="pack_sheet",
     ),
     path("governance/regions/<str:code>/structure/", views.structure, name="structure"),
+    path(
+        "governance/regions/<str:code>/directory/",
+        channel_views.directory,
+        name="directory",
+    ),
+    path(
+        "governance/regions/<str:code>/directory.csv",
+        channel_views.directory_csv,
+        name="directory_csv",
+    ),
+    path("governance/groups/<int:pk>/messages/new/", channel_views.message_new, name="message_new"),
+    path("governance/notices/", channel_views.notices, name="notices"),
+    path("governance/regions/<str:code>/notices/new/", channel_views.notice_new, name="notice_new"),
+    path("governance/notices/<int:pk>/", channel_views.notice, name="notice"),
+    path(
+        "governance/notices/<int:pk>/acknowledge/",
+        channel_views.notice_acknowledge,
+        name="notice_acknowledge",
+    ),
+    path(
+        "governance/notices/<int:pk>/reissue/", channel_views.notice_reissue, name="notice_reissue"
+    ),
+    path("governance/issues/", channel_views.issues, name="issues"),
+    path("governance/issues/new/", channel_views.issue_new, name="issue_new"),
+    path("governance/issues/<int:pk>/", channel_views.issue, name="issue"),
+    path("governance/issues/<int:pk>/answer/", channel_views.issue_answer, name="issue_answer"),
+    path("governance/issues/<int:pk>/agenda/", channel_views.issue_agenda, name="issue_agenda"),
+    path("governance/issues/<int:pk>/breach/", channel_views.issue_breach, name="issue_breach"),
+    path("governance/regions/<str:code>/reviews/", review_views.reviews, name="reviews"),
+    path("governance/reviews/<int:pk>/", review_views.review_detail, name="review"),
+    path("governance/reviews/<int:pk>/questions/<str:key>/", review_views.answer, name="answer"),
+    path("governance/reviews/<int:pk>/complete/", review_views.complete, name="review_complete"),
     path(
         "governance/regions/<str:code>/minutes/",
         agenda_views.shared_minutes,

@@ -40,7 +40,7 @@ from governance.models import (
 from governance.quorum import members_at, quorum
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
-from mou.models import Region, Signatory
+from mou.models import Region
 
 
 def _region(request: AuthenticatedHttpRequest, code: str) -> Region:
@@ -95,7 +95,9 @@ def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "local_authorities": list(group.local_authorities.order_by("name")),
             "current": [m for m in members if m.is_member_on(today)],
             "former": [m for m in members if not m.is_member_on(today)],
+            "messages_sent": list(group.messages.select_related("sender")[:20]),
             "can_run": permissions.can_run(request.user, group.region),
+            "can_record": permissions.can_record(request.user, group),
         },
     )
 
@@ -216,13 +218,7 @@ def representation(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     if not permissions.can_run(request.user, region):
         raise PermissionDenied
     today = timezone.localdate()
-    owners = {
-        s.local_authority_id: s.mou_owner
-        for s in Signatory.objects.filter(version__mou__region=region, mou_owner__isnull=False)
-        .select_related("mou_owner")
-        .order_by("version__effective_from")
-    }
-    rows = selectors.representation(region, on=today, mou_owners=owners)
+    rows = selectors.representation(region, on=today, mou_owners=selectors.mou_owners(region))
     return render(
         request,
         "governance/representation.html",
@@ -509,7 +505,7 @@ def action_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
-        Action.objects.visible_to(request.user).select_related("meeting"), pk=pk
+        Action.objects.visible_to(request.user).select_related("meeting", "answer"), pk=pk
     )
     try:
         services.action_done(action=action, actor=request.user)
@@ -517,4 +513,6 @@ def action_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Action marked done")
+    if action.answer is not None:
+        return redirect(reverse("governance:review", args=[action.answer.review_id]) + "#actions")
     return redirect(reverse("governance:meeting", args=[action.meeting_id]) + "#actions")

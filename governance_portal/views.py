@@ -19,6 +19,7 @@ from breaches.selectors import home_queues
 from cap_exceptions.selectors import home_lists
 from dashboards.figures import headline
 from dashboards.permissions import has_dashboard
+from governance.review import reviews_due as governance_reviews_due
 from governance.selectors import my_open_actions
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
@@ -59,6 +60,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "exception_lists": home_lists(request.user, today=timezone.localdate()),
             "actions": my_open_actions(request.user),
             "review_actions": my_open_review_actions(request.user),
+            "governance_reviews_due": governance_reviews_due(
+                request.user, today=timezone.localdate()
+            ),
             "today": timezone.localdate(),
         },
     )

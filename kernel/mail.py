@@ -17,14 +17,23 @@ def portal_link(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def send_each(*, subject: str, template: str, context: dict[str, Any], to: Iterable[str]) -> int:
-    """Send `template`.txt and `template`.html to each address on its own, over one connection.
-    Returns the number of messages sent."""
+def send_each(
+    *,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    to: Iterable[str],
+    reply_to: Iterable[str] = (),
+) -> int:
+    """Send `template`.txt and `template`.html to each address on its own, over one connection
+    (replies to `reply_to` when given). Returns the number of messages sent."""
     body = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     messages = []
     for address in sorted(set(to)):
-        message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
+        message = EmailMultiAlternatives(
+            subject=subject, body=body, to=[address], reply_to=list(reply_to)
+        )
         message.attach_alternative(html, "text/html")
         messages.append(message)
     if not messages:

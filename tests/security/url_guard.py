@@ -60,6 +60,9 @@ class Context:
     meeting: object
     governance_action: object
     agenda_item: object
+    notice: object
+    raised_issue: object
+    governance_review: object
     group_member: object
     paper: object
 
@@ -193,7 +196,25 @@ class Context:
             local_authority=local_authority("391"),
             from_date=datetime.date(2026, 1, 1),
         )
+        from governance.models import GovernanceReview, MarketNotice, RaisedIssue
+
+        notice = MarketNotice.objects.create(
+            region=region("NE"), subject="s", body="b", sent_by=outsider
+        )
+        raised_issue = RaisedIssue.objects.create(
+            region=region("NE"),
+            raised_by=outsider,
+            local_authority=local_authority("391"),
+            subject="s",
+            description="d",
+        )
+        governance_review = GovernanceReview.objects.create(
+            region=region("NE"), year=2026, started_by=outsider
+        )
         return cls(
+            notice=notice,
+            raised_issue=raised_issue,
+            governance_review=governance_review,
             group_member=group_member,
             agenda_item=agenda_item,
             paper=paper,
@@ -330,6 +351,21 @@ OUT_OF_SCOPE: dict[str, Callable[[Context], dict]] = {
     "governance:representation": _ne,
     "governance:shared_minutes": _ne,
     "governance:structure": _ne,
+    "governance:directory": _ne,
+    "governance:directory_csv": _ne,
+    "governance:message_new": lambda ctx: {"pk": ctx.group.pk},
+    "governance:notice_new": _ne,
+    "governance:notice": lambda ctx: {"pk": ctx.notice.pk},
+    "governance:notice_acknowledge": lambda ctx: {"pk": ctx.notice.pk},
+    "governance:notice_reissue": lambda ctx: {"pk": ctx.notice.pk},
+    "governance:issue": lambda ctx: {"pk": ctx.raised_issue.pk},
+    "governance:issue_answer": lambda ctx: {"pk": ctx.raised_issue.pk},
+    "governance:issue_agenda": lambda ctx: {"pk": ctx.raised_issue.pk},
+    "governance:issue_breach": lambda ctx: {"pk": ctx.raised_issue.pk},
+    "governance:reviews": _ne,
+    "governance:review": lambda ctx: {"pk": ctx.governance_review.pk},
+    "governance:answer": lambda ctx: {"pk": ctx.governance_review.pk, "key": "escalation"},
+    "governance:review_complete": lambda ctx: {"pk": ctx.governance_review.pk},
     "governance:item_new": lambda ctx: {"pk": ctx.meeting.pk},
     "governance:item_move": lambda ctx: {"pk": ctx.meeting.pk, "item_pk": ctx.agenda_item.pk},
     "governance:item_minute": lambda ctx: {"pk": ctx.meeting.pk, "item_pk": ctx.agenda_item.pk},
