@@ -24,6 +24,8 @@ from governance.models import (
     Action,
     ActionState,
     GovernanceReview,
+    Group,
+    GroupKind,
     MarketNotice,
     NoticeRecipient,
     Principle,
@@ -92,8 +94,11 @@ def evidence(region: Region, today: datetime.date) -> dict[str, list[str]]:
     las = len(rows)
     gaps = sum(seat.gap for row in rows for seat in row.seats)
     without = sum(len(seat.without_authority) for row in rows for seat in row.seats)
-    groups = {seat.group for row in rows for seat in row.seats}
-    working = sorted(g.name for g in groups if g.kind == "working")
+    working = sorted(
+        g.name
+        for g in Group.objects.filter(region=region, kind=GroupKind.WORKING)
+        if g.is_active_on(today)
+    )
     reviews = RelationshipReview.objects.filter(region=region, held_on__gte=since)
     rated = reviews.aggregate(
         n=Count("pk"),
