@@ -3,6 +3,8 @@ to the MSPs serving it, and issues raised between meetings."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -226,14 +228,18 @@ def _issue(request: AuthenticatedHttpRequest, pk: int) -> RaisedIssue:
 
 
 def _coming_meetings(issue: RaisedIssue):
+    """The region's meetings in the coming year (a form's choices: not sliced, as a choice
+    is checked against the queryset)."""
+    now = timezone.now()
     return (
         Meeting.objects.filter(
             group__region_id=issue.region_id,
             state=MeetingState.SCHEDULED,
-            starts_at__gte=timezone.now(),
+            starts_at__gte=now,
+            starts_at__lt=now + datetime.timedelta(days=366),
         )
         .select_related("group")
-        .order_by("starts_at")[:50]
+        .order_by("starts_at")
     )
 
 

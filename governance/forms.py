@@ -328,10 +328,13 @@ class ItemForm(GovukForm):
             pk__in=[p.pk for p in presenters]
         ).order_by("name")
         reviews = self.kinds["supplier_review"].in_region(meeting.group.region_id)
+        # The last three years' reviews (not sliced: a choice is checked against the queryset)
+        since = timezone.localdate() - datetime.timedelta(days=3 * 366)
         model_choice_field(self, "supplier_review").queryset = (
             reviews.filter(pk__in=reviews.model.objects.visible_to(actor).values("pk"))
+            .filter(held_on__gte=since)
             .select_related("msp", "agency")
-            .order_by("-held_on", "-pk")[:100]
+            .order_by("-held_on", "-pk")
         )
 
     def _record(self, field: str):

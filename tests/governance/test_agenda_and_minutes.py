@@ -246,3 +246,26 @@ def test_published_minutes_are_shared_across_the_regions_groups_never_beyond(
     client.force_login(newcastle)
     page = client.get("/governance/regions/LDN/minutes/")
     assert "Rate cards shared" not in page.content.decode()
+
+
+def test_the_item_page_links_a_supplier_review_and_a_breach_by_reference(
+    client, meeting, regional_lead, camden, london
+):
+    from msp.models import RelationshipReview
+    from tests.factories import MSPFactory
+
+    review = RelationshipReview.objects.create(
+        region=london, msp=MSPFactory(), held_on=D(2026, 9, 1), attendees="a", effectiveness=3
+    )
+    breach = logged_breach(camden, reporter=regional_lead)
+    client.force_login(regional_lead)
+    url = f"/governance/meetings/{meeting.pk}/items/new/"
+    response = client.post(url, {"title": "Suppliers", "breach": "LDN-1999-9999"})
+    assert "breach" in response.context["form"].errors
+    response = client.post(
+        url,
+        {"title": "Suppliers", "supplier_review": review.pk, "breach": breach.reference.lower()},
+    )
+    assert response.status_code == 302
+    item = meeting.items.get()
+    assert (item.supplier_review, item.breach) == (review, breach)

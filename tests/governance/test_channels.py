@@ -300,3 +300,24 @@ def test_the_contact_point_answers_adds_to_an_agenda_and_turns_it_into_a_breach(
     page = client.get(f"/governance/issues/{issue.pk}/").content.decode()
     assert breach.reference in page
     assert "We are asking the MSPs" in page
+
+
+def test_the_agenda_page_adds_the_issue_to_a_coming_meeting(
+    client, group, london, msp_contact, camden_msp, spoc
+):
+    issue = channels.issue_raise(
+        region=london, msp=camden_msp, subject="Adverts", description="d", actor=msp_contact
+    )
+    meeting = services.meeting_schedule(
+        group=group,
+        starts_at=at(2026, 11, 10, 10),
+        ends_at=at(2026, 11, 10, 12),
+        place="x",
+        actor=spoc,
+    )
+    client.force_login(spoc)
+    url = f"/governance/issues/{issue.pk}/agenda/"
+    response = client.post(url, {"meeting": ""})
+    assert response.context["form"].errors["meeting"] == ["Choose a meeting"]
+    assert client.post(url, {"meeting": meeting.pk}).status_code == 302
+    assert meeting.items.get().title == "Issue raised: Adverts"
