@@ -12,7 +12,8 @@ from statistics import median
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -24,16 +25,14 @@ from governance.models import (
     Action,
     ActionState,
     GovernanceReview,
-    Group,
     GroupKind,
-    MarketNotice,
     NoticeRecipient,
     Principle,
     RaisedIssue,
     ReviewAnswer,
 )
 from governance.permissions import can_run, require
-from governance.selectors import mou_owners, representation
+from governance.selectors import mou_owners, region_groups, representation
 from kernel.working_days import working_days_between
 from mou.models import Region
 from msp.models import RelationshipReview
@@ -86,25 +85,50 @@ QUESTION_KEYS = frozenset(q.key for q in QUESTIONS)
 EVIDENCE_DAYS = 365
 
 
+def _per_region(queryset: QuerySet, value) -> Subquery:
+    """One figure of the rows of `queryset` for the outer region (a subquery)."""
+    return Subquery(queryset.values("group_key").annotate(value=value).values("value")[:1])
+
+
+def _figures(region: Region, since: datetime.date) -> dict:
+    """The supplier reviews' count, mean rating and how many recorded deliverables, and the
+    market notices' receipts and acknowledgements, over the period: one query."""
+    reviews = RelationshipReview.objects.filter(region=OuterRef("pk"), held_on__gte=since).annotate(
+        group_key=F("region_id")
+    )
+    receipts = NoticeRecipient.objects.filter(
+        notice__region=OuterRef("pk"), notice__sent_at__date__gte=since
+    ).annotate(group_key=F("notice__region_id"))
+    row = (
+        Region.objects.filter(pk=region.pk)
+        .annotate(
+            n=Coalesce(_per_region(reviews, Count("pk")), 0),
+            mean=_per_region(reviews, Avg("effectiveness")),
+            measured=Coalesce(
+                _per_region(reviews.exclude(deliverables_reviewed=""), Count("pk")), 0
+            ),
+            sent=Coalesce(_per_region(receipts, Count("pk")), 0),
+            acknowledged=Coalesce(
+                _per_region(receipts.filter(acknowledged_at__isnull=False), Count("pk")), 0
+            ),
+        )
+        .values("n", "mean", "measured", "sent", "acknowledged")
+        .get()
+    )
+    return row
+
+
 def evidence(region: Region, today: datetime.date) -> dict[str, list[str]]:
     """What the portal holds about each question, over the last year, as short sentences."""
     since = today - datetime.timedelta(days=EVIDENCE_DAYS)
     owners = mou_owners(region)
-    rows = representation(region, on=today, mou_owners=owners)
+    groups = region_groups(region, today)
+    rows = representation(region, on=today, mou_owners=owners, groups=groups)
     las = len(rows)
     gaps = sum(seat.gap for row in rows for seat in row.seats)
     without = sum(len(seat.without_authority) for row in rows for seat in row.seats)
-    working = sorted(
-        g.name
-        for g in Group.objects.filter(region=region, kind=GroupKind.WORKING)
-        if g.is_active_on(today)
-    )
-    reviews = RelationshipReview.objects.filter(region=region, held_on__gte=since)
-    rated = reviews.aggregate(
-        n=Count("pk"),
-        mean=Avg("effectiveness"),
-        measured=Count("pk", filter=~Q(deliverables_reviewed="")),
-    )
+    working = sorted(g.name for g in groups if g.kind == GroupKind.WORKING)
+    rated = _figures(region, since)
     issues = list(
         RaisedIssue.objects.filter(region=region, raised_at__date__gte=since).values_list(
             "raised_at", "first_response_at"
@@ -115,9 +139,6 @@ def evidence(region: Region, today: datetime.date) -> dict[str, list[str]]:
         for raised, first in issues
         if first is not None
     ]
-    sent = NoticeRecipient.objects.filter(
-        notice__in=MarketNotice.objects.filter(region=region, sent_at__date__gte=since)
-    ).aggregate(n=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)))
     by_level: dict[str, list[int]] = defaultdict(list)
     for name, days in Breach.objects.filter(
         region=region,
@@ -156,7 +177,7 @@ def evidence(region: Region, today: datetime.date) -> dict[str, list[str]]:
                 if answered
                 else ""
             ),
-            f"{sent['acknowledged']} of {sent['n']} market notice receipts acknowledged",
+            f"{rated['acknowledged']} of {rated['sent']} market notice receipts acknowledged",
         ],
         "escalation": [
             f"{name}: {len(days)} resolved, median {median(days):g} working days"

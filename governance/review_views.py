@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance import permissions, review
 from governance.forms import ReviewAnswerForm, ReviewStartForm
-from governance.models import GovernanceReview, Rating
+from governance.models import Action, GovernanceReview, Rating, ReviewAnswer
 from governance.views import _region
 from kernel.forms import add_service_errors
 from kernel.http import AuthenticatedHttpRequest
@@ -59,13 +60,17 @@ def _review(request: AuthenticatedHttpRequest, pk: int) -> GovernanceReview:
 @require_GET
 def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _review(request, pk)
-    answers = {a.question: a for a in found.answers.prefetch_related("actions__owner")}
-    last = (
-        GovernanceReview.objects.filter(region=found.region, year__lt=found.year)
-        .order_by("-year")
-        .first()
+    # This review's answers (with their actions) and the earlier reviews', read together
+    read = list(
+        ReviewAnswer.objects.filter(review__region=found.region, review__year__lte=found.year)
+        .select_related("review")
+        .prefetch_related(Prefetch("actions", Action.objects.select_related("owner")))
     )
-    before = {a.question: a for a in last.answers.all()} if last else {}
+    answers = {a.question: a for a in read if a.review_id == found.pk}
+    earlier = [a for a in read if a.review.year < found.year]
+    last_year = max((a.review.year for a in earlier), default=None)
+    before = {a.question: a for a in earlier if a.review.year == last_year}
+    last = next(iter(before.values())).review if before else None
     evidence = review.evidence(found.region, timezone.localdate())
     rows = [
         {

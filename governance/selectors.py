@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from accounts.models import Membership, User
 from accounts.roles import Role
 from governance.models import Action, ActionState, Group, GroupMember
@@ -47,46 +49,54 @@ def mou_owners(region: Region) -> dict[int, User]:
     }
 
 
+def region_groups(region: Region, on: datetime.date) -> list[Group]:
+    """The region's groups active on the day, with the LAs each covers (two queries)."""
+    return [
+        g
+        for g in Group.objects.filter(region=region).prefetch_related("local_authorities")
+        if g.is_active_on(on)
+    ]
+
+
 def representation(
-    region: Region, *, on: datetime.date, mou_owners: Mapping[int, object]
+    region: Region,
+    *,
+    on: datetime.date,
+    mou_owners: Mapping[int, object],
+    groups: list[Group] | None = None,
 ) -> list[Representation]:
     """Each LA of the region with who represents it on each active group covering it, and the
     gaps: no representative, or one who is neither its DCS nor named as having delegated
     authority. Four queries whatever the region's size. `mou_owners`: LA id -> the person who
     owns the MOU there (from the MOU's signatories)."""
-    groups = [
-        g
-        for g in Group.objects.filter(region=region).prefetch_related("local_authorities")
-        if g.is_active_on(on)
-    ]
+    groups = region_groups(region, on) if groups is None else groups
+    is_dcs = Membership.objects.filter(
+        role=Role.DCS,
+        user_id=OuterRef("person_id"),
+        local_authority_id=OuterRef("local_authority_id"),
+    )
     members = [
         m
-        for m in GroupMember.objects.filter(
-            group__in=groups, local_authority__isnull=False
-        ).select_related("person", "deputy")
+        for m in GroupMember.objects.filter(group__in=groups, local_authority__isnull=False)
+        .select_related("person", "deputy")
+        .annotate(is_dcs=Exists(is_dcs))
         if m.is_member_on(on)
     ]
-    dcs = set(
-        Membership.objects.filter(
-            role=Role.DCS, local_authority__region=region, user__in={m.person_id for m in members}
-        ).values_list("user_id", "local_authority_id")
-    )
+    dcs_seats = {m.pk for m in members if m.is_dcs}
     rows = []
     for la in region.local_authorities.order_by("name"):
         seats = []
         for group in groups:
             if la not in group.local_authorities.all():
                 continue
-            mine = [m for m in members if m.group_id == group.pk and m.local_authority_id == la.pk]
+            mine: list[GroupMember] = [
+                m for m in members if m.group_id == group.pk and m.local_authority_id == la.pk
+            ]
             seats.append(
                 Seat(
                     group,
                     mine,
-                    [
-                        m
-                        for m in mine
-                        if not m.delegated_authority and (m.person_id, la.pk) not in dcs
-                    ],
+                    [m for m in mine if not m.delegated_authority and m.pk not in dcs_seats],
                 )
             )
         rows.append(Representation(la, mou_owners.get(la.pk), seats))

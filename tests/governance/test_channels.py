@@ -321,3 +321,62 @@ def test_the_agenda_page_adds_the_issue_to_a_coming_meeting(
     assert response.context["form"].errors["meeting"] == ["Choose a meeting"]
     assert client.post(url, {"meeting": meeting.pk}).status_code == 302
     assert meeting.items.get().title == "Issue raised: Adverts"
+
+
+def test_the_channel_and_review_pages_keep_a_fixed_query_count(
+    client, group, london, regional_lead, msp_contact, camden_msp, spoc, suppliers
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance import review
+
+    earlier = review.review_start(region=london, year=2025, actor=regional_lead)
+    started = review.review_start(region=london, year=2026, actor=regional_lead)
+    for each in (earlier, started):
+        review.answer_save(
+            review=each,
+            question="escalation",
+            rating=1,
+            evidence_text="e",
+            action_text="a",
+            owner=regional_lead,
+            due_on=D(2026, 12, 1),
+            actor=regional_lead,
+        )
+
+    def add_some() -> tuple:
+        notice = channels.notice_send(region=london, subject="s", body="b", actor=regional_lead)
+        issue = channels.issue_raise(
+            region=london, msp=camden_msp, subject="a", description="d", actor=msp_contact
+        )
+        channels.issue_answer(issue=issue, answer="x", actor=spoc)
+        person_with_role(Role.DCS, local_authority=local_authority("206"))
+        return notice, issue
+
+    notice, issue = add_some()
+    urls = [
+        "/governance/regions/LDN/directory/",
+        "/governance/notices/",
+        f"/governance/notices/{notice.pk}/",
+        "/governance/issues/",
+        f"/governance/issues/{issue.pk}/",
+        f"/governance/reviews/{started.pk}/",
+        "/governance/regions/LDN/reviews/",
+    ]
+    client.force_login(regional_lead)
+    client.get("/governance/")
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200, url
+            found.append(len(ctx.captured_queries))
+        return found
+
+    few = counts()
+    for _ in range(3):
+        add_some()
+    assert counts() == few
+    assert max(few) <= 15, dict(zip(urls, few, strict=True))
