@@ -190,7 +190,12 @@ def issues(request: AuthenticatedHttpRequest) -> HttpResponse:
     parties = channels.parties_of(request.user)
     if not found and not parties:
         raise PermissionDenied
-    return render(request, "governance/issues.html", {"issues": found, "can_raise": bool(parties)})
+    regions = sorted({region for region, _la, _msp in parties}, key=lambda r: r.name)
+    return render(
+        request,
+        "governance/issues.html",
+        {"issues": found, "can_raise": bool(parties), "regions": regions},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,8 +14,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from breaches.models import Breach, BreachParty
-from governance import agenda, pack, services
-from governance.models import AttendanceStatus, Group, GroupKind, Meeting, Minutes, MinutesState
+from governance import agenda, channels, pack, review, services
+from governance.models import (
+    AttendanceStatus,
+    Group,
+    GroupKind,
+    Meeting,
+    Minutes,
+    MinutesState,
+    Rating,
+)
 from mou.models import LocalAuthority, Region
 from msp.models import MSP
 
@@ -149,6 +157,7 @@ def seed(*, stdout) -> None:
         if group.pk in (board.pk, ncl.pk):
             _history(group, meetings, lead, dcs, today)
     _next_agenda(ncl, lead, dcs, camden)
+    _channels(london, lead, dcs, contact, today)
     stdout.write(f"  Governance: {len(groups)} London groups with a year of meetings")
 
 
@@ -210,3 +219,48 @@ def _next_agenda(group, lead, dcs, camden) -> None:
     agenda.item_add(meeting=upcoming, title="Agency rates", presenter=dcs, actor=lead)
     agenda.item_add(meeting=upcoming, title="A staffing matter", confidential=True, actor=lead)
     pack.pack_generate(meeting=upcoming, actor=lead)
+
+
+def _channels(london, lead, dcs, contact, today) -> None:
+    """A market notice the MSP contact has yet to acknowledge, an issue they raised and the lead
+    answered, last year's review completed and this year's begun."""
+    channels.notice_send(
+        region=london,
+        subject="Agencies advertising roles at incorrect rates",
+        body="Some agencies are advertising London roles above the MOU's caps. Please ask the "
+        "agencies in your chain to take these adverts down and confirm when they have.",
+        shared=True,
+        actor=lead,
+    )
+    msp = MSP.objects.get(memberships__user=contact)
+    issue = channels.issue_raise(
+        region=london,
+        msp=msp,
+        subject="Late notice of a worker's move",
+        description="An LA asked a worker to start within a week, inside their notice period.",
+        actor=contact,
+    )
+    channels.issue_answer(
+        issue=issue, answer="Thank you: the LA has been reminded of the notice rule.", actor=lead
+    )
+    last = review.review_start(region=london, year=today.year - 1, actor=lead)
+    for question in review.QUESTIONS:
+        review.answer_save(
+            review=last,
+            question=question.key,
+            rating=Rating.IN_PLACE,
+            evidence_text="Discussed at the DCS board.",
+            actor=lead,
+        )
+    review.review_complete(review=last, actor=lead)
+    this = review.review_start(region=london, year=today.year, actor=lead)
+    review.answer_save(
+        review=this,
+        question="escalation",
+        rating=Rating.PARTLY,
+        evidence_text="Breaches wait too long at the DCS board.",
+        action_text="Set the board's dates a year ahead",
+        owner=dcs,
+        due_on=today + datetime.timedelta(days=60),
+        actor=lead,
+    )

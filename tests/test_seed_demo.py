@@ -312,3 +312,8 @@ def test_seed_demo_gives_london_its_governance_with_a_year_of_meetings(settings)
     assert Pack.objects.count() == 1
     member = User.objects.get(email="member.islington@example.org")
     assert [g.name for g in Group.objects.visible_to(member)] == ["North Central London"]
+    from governance.models import GovernanceReview, MarketNotice, RaisedIssue
+
+    assert MarketNotice.objects.get().recipients.filter(acknowledged_at__isnull=True).exists()
+    assert RaisedIssue.objects.get().state == "answered"
+    assert GovernanceReview.objects.filter(completed_on__isnull=False).count() == 1
