@@ -259,6 +259,7 @@ def issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "issue": found,
             "steps": list(found.steps.select_related("actor")),
             "handles": handles,
+            "runs": permissions.can_run(request.user, found.region),
             "answer_form": IssueAnswerForm(),
             "agenda_form": IssueAgendaForm(meetings=_coming_meetings(found)) if handles else None,
         },

@@ -36,7 +36,7 @@ from governance.models import (
     NoticeRecipient,
     RaisedIssue,
 )
-from governance.permissions import can_record, can_run, require
+from governance.permissions import can_record, can_run, require, takes_part_in
 from kernel.mail import portal_link, send_each
 from kernel.working_days import add_working_days
 from mou.models import LocalAuthority, Region
@@ -51,19 +51,16 @@ NOTICE_REMINDER_WORKING_DAYS = 2
 
 
 def directory_access(user: User, region: Region) -> str | None:
-    """ "full" for those with a role in the region itself or one of its LAs; "contacts" (the
-    region's leads and single point of contact only) for MSP contacts whose MSP serves it;
-    None for anyone else."""
+    """Full ("full") for those who run the region's governance or act for one of its LAs; its
+    leads and single point of contact only ("contacts") for MSP contacts whose MSP serves it
+    and for those who only sit on its groups; None for anyone else (observers, other
+    regions)."""
     access = access_for(user)
-    if access.scope.national and access.can(Capability.RUN_GOVERNANCE):
+    if can_run(user, region) or any(
+        la.region_id == region.pk for la in access.local_authorities(Capability.ACT_FOR_LA)
+    ):
         return "full"
-    for membership in access.memberships:
-        if membership.region_id == region.pk or (
-            membership.local_authority is not None
-            and membership.local_authority.region_id == region.pk
-        ):
-            return "full"
-    if region.pk in access.capability_scope(Capability.ACT_FOR_MSP).region_ids:
+    if takes_part_in(user, region):  # MSP contacts, and those who only sit on groups
         return "contacts"
     return None
 
@@ -245,7 +242,9 @@ def notices_remind(*, as_of: datetime.date, dry_run: bool = False) -> list[str]:
     NOTICE_REMINDER_WORKING_DAYS working days before, once (claimed by `reminded_on`)."""
     sent = []
     waiting = (
-        NoticeRecipient.objects.filter(acknowledged_at__isnull=True, reminded_on__isnull=True)
+        NoticeRecipient.objects.filter(
+            acknowledged_at__isnull=True, reminded_on__isnull=True, person__is_active=True
+        )
         .select_related("notice__region", "person")
         .order_by("notice__sent_at", "pk")
     )

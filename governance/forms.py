@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.scope import suppliers
 from governance.agenda import LINK_KINDS, PAPER_KINDS
 from governance.models import AgendaItem, AttendanceStatus, Group, GroupKind, Meeting, Rating
 from kernel.forms import GovukDateField, GovukForm, GovukModelForm, choice_field, model_choice_field
@@ -125,9 +126,10 @@ class MemberForm(GovukForm):
         super().__init__(*args, **kwargs)
         las = group.local_authorities.order_by("name")
         model_choice_field(self, "local_authority").queryset = las
+        serving = suppliers.operating_in([group.region_id])
         people = (
             User.objects.filter(is_active=True, memberships__local_authority__in=las)
-            | User.objects.filter(is_active=True, memberships__msp__isnull=False)
+            | User.objects.filter(is_active=True, memberships__msp__in=serving)
             if group.kind == GroupKind.SUPPLIER_FORUM
             else User.objects.filter(is_active=True, memberships__local_authority__in=las)
         )
@@ -135,7 +137,7 @@ class MemberForm(GovukForm):
         model_choice_field(self, "person").queryset = people
         model_choice_field(self, "deputy").queryset = people
         if group.kind == GroupKind.SUPPLIER_FORUM:
-            model_choice_field(self, "msp").queryset = MSP.objects.order_by("name")
+            model_choice_field(self, "msp").queryset = serving.order_by("name")
         else:
             del self.fields["msp"]
 

@@ -40,11 +40,11 @@ class GroupQuerySet(models.QuerySet["Group"]):
         if running.national:
             return self
         dcs_las = [la.pk for la in access.local_authorities(Capability.DECIDE_CAP_EXCEPTIONS)]
-        sits = GroupMember.objects.filter(Q(person=user) | Q(deputy=user)).values("group_id")
         return self.filter(
             Q(region_id__in=sorted(running.region_ids))
             | Q(local_authorities__in=dcs_las)
-            | Q(pk__in=sits)
+            | Q(pk__in=GroupMember.objects.seats_of(user).values("group_id"))
+            | Q(chair=user)
         ).distinct()
 
 
@@ -97,6 +97,18 @@ class Group(models.Model):
         return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
 
 
+class GroupMemberQuerySet(models.QuerySet["GroupMember"]):
+    def seats_of(self, user: User, on: datetime.date | None = None) -> GroupMemberQuerySet:
+        """The seats a person holds or deputises in on the day (today): a member who has left
+        sees the group no more."""
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(person=user) | Q(deputy=user),
+            Q(until_date__isnull=True) | Q(until_date__gt=day),
+            from_date__lte=day,
+        )
+
+
 class GroupMember(models.Model):
     """A person who sits on a group, representing an LA or an MSP, from a date (until a date),
     with a deputy who attends for them. A representative who is not their LA's DCS is marked as
@@ -114,6 +126,8 @@ class GroupMember(models.Model):
     )
     from_date = models.DateField("From")
     until_date = models.DateField("Until", null=True, blank=True)
+
+    objects = GroupMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "pk"]
@@ -414,9 +428,7 @@ class MinutesQuerySet(models.QuerySet["Minutes"]):
         dcs_regions = {
             la.region_id for la in access.local_authorities(Capability.DECIDE_CAP_EXCEPTIONS)
         }
-        sits = GroupMember.objects.filter(
-            Q(person=user) | Q(deputy=user), until_date__isnull=True
-        ).values("group__region_id")
+        sits = GroupMember.objects.seats_of(user).values("group__region_id")
         return published.filter(
             Q(meeting__group__region_id__in=sorted(running.region_ids | dcs_regions))
             | Q(meeting__group__region_id__in=sits)

@@ -30,6 +30,14 @@ def can_use_governance(user: User) -> bool:
     return access.can(Capability.RUN_GOVERNANCE) or access.can(Capability.SIT_ON_GROUPS)
 
 
+def takes_part_in(user: User, region: Region) -> bool:
+    """Whether the person takes part in the region's governance: runs it, or may sit on its
+    groups (an LA's people, and MSP contacts whose MSP serves it today)."""
+    return can_run(user, region) or (
+        region.pk in access_for(user).capability_scope(Capability.SIT_ON_GROUPS).region_ids
+    )
+
+
 def can_run_group(user: User, group: Group) -> bool:
     return can_run(user, group.region)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -189,9 +189,14 @@ def evidence(region: Region, today: datetime.date) -> dict[str, list[str]]:
 
 def review_start(*, region: Region, year: int, actor: User) -> GovernanceReview:
     require(can_run(actor, region))
+    taken = ValidationError({"year": f"{region.name} already has a review for {year}"})
     if GovernanceReview.objects.filter(region=region, year=year).exists():
-        raise ValidationError({"year": f"{region.name} already has a review for {year}"})
-    return GovernanceReview.objects.create(region=region, year=year, started_by=actor)
+        raise taken
+    try:
+        with transaction.atomic():
+            return GovernanceReview.objects.create(region=region, year=year, started_by=actor)
+    except IntegrityError as error:  # started by someone else at the same moment
+        raise taken from error
 
 
 def answer_people(review: GovernanceReview) -> list[User]:
@@ -258,6 +263,8 @@ def answer_save(
 def review_complete(*, review: GovernanceReview, actor: User) -> GovernanceReview:
     review = GovernanceReview.objects.select_for_update().select_related("region").get(pk=review.pk)
     require(can_run(actor, review.region))
+    if review.completed_on is not None:
+        raise ValidationError("This review is already complete")
     answered = set(review.answers.values_list("question", flat=True))
     missing = [q.text for q in QUESTIONS if q.key not in answered]
     if missing:

@@ -82,7 +82,7 @@ def representation(
         .annotate(is_dcs=Exists(is_dcs))
         if m.is_member_on(on)
     ]
-    dcs_seats = {m.pk for m in members if m.is_dcs}
+    dcs_seats = {m.pk for m in members if getattr(m, "is_dcs")}  # noqa: B009 (annotated)
     rows = []
     for la in region.local_authorities.order_by("name"):
         seats = []

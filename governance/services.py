@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.roles import Role
+from accounts.scope import suppliers
 from accounts.services import person_invite
 from governance import invitations
 from governance.models import (
@@ -29,6 +30,8 @@ from governance.models import (
     GroupMember,
     Meeting,
     MeetingState,
+    Minutes,
+    MinutesState,
 )
 from governance.permissions import can_record, can_run, require
 from governance.quorum import members_at
@@ -138,6 +141,10 @@ def member_add(
         errors["local_authority"] = f"{group.name} does not cover {local_authority}"
     if msp is not None and group.kind != GroupKind.SUPPLIER_FORUM:
         errors["msp"] = "Only an MSP and agency forum has MSP members"
+    elif (
+        msp is not None and not suppliers.operating_in([group.region_id]).filter(pk=msp.pk).exists()
+    ):
+        errors["msp"] = f"{msp} does not serve {group.region.name} today"
     if not _holds_role_at(person, local_authority, msp):
         errors["person"] = f"{person} has no role at {represented}"
     if deputy is not None and (
@@ -364,6 +371,10 @@ def decision_record(
         raise ValidationError({"text": "Enter the decision"})
     if item is not None and item.meeting_id != meeting.pk:
         raise ValidationError({"item": "Choose an item of this meeting's agenda"})
+    if Minutes.objects.filter(meeting=meeting).exclude(state=MinutesState.DRAFT).exists():
+        raise ValidationError(
+            {"text": "The minutes are approved: record it at the group's next meeting"}
+        )
     return Decision.objects.create(
         meeting=meeting,
         item=item,

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -231,8 +231,8 @@ def structure(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """How the region governs, drawn and tabled: for everyone in the region who takes part in
     governance (its groups' names and chairs are not confidential within the region)."""
     region = _region(request, code)
-    if not permissions.can_use_governance(request.user):
-        raise PermissionDenied
+    if not permissions.takes_part_in(request.user, region):
+        raise Http404
     drawn = governance_structure.drawing(region, timezone.localdate())
     return render(request, "governance/structure.html", {"region": region, "d": drawn})
 
