@@ -139,14 +139,33 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-# Dashboard figures are cached in each process (dashboards/cache.py). Their keys carry a data
-# token read from the database, so they are correct across processes without a shared cache.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# The cache: shared on Redis when REDIS_URL is set (any number of app servers), else in each
+# process. Dashboard figures' keys carry a data token read from the database, so they are
+# correct either way (dashboards/cache.py). Redis down is a cache miss (kernel/cache.py). Each
+# deployment has its own key prefix, so deployments (and tests) may share a Redis server.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="portal")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "kernel.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Give up quickly on an unreachable Redis: the page goes on without the cache.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
-}
+    # Sessions in the database, read through the shared cache: a restart or a Redis outage
+    # loses no one's session. Not with a per-process cache, where signing out in one process
+    # would leave the session cached in the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 STATIC_URL = "static/"
 # Where collectstatic puts files for whitenoise (the benchmark points it at a temporary folder).
