@@ -12,6 +12,7 @@ answers from memory after that, from the one table in accounts/roles.py:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -50,16 +51,26 @@ class Access:
         self.user = user
 
     @cached_property
-    def memberships(self) -> list[Membership]:
+    def _read(self) -> tuple[list[Membership], dict[int, frozenset[int]]]:
+        """The person's memberships and, for their MSPs, the regions served today: from the
+        shared cache when it holds them (`cached_roles`), else from the database."""
         if not (self.user.is_authenticated and self.user.is_active):
-            return []
-        return list(
+            return [], {}
+        return cached_roles(self.user, self._read_from_database)
+
+    def _read_from_database(self) -> tuple[list[Membership], dict[int, frozenset[int]]]:
+        memberships = list(
             self.user.memberships.select_related("region", "local_authority__region", "msp")
         )
+        return memberships, msp_region_ids({m.msp_id for m in memberships if m.msp_id})
 
-    @cached_property
+    @property
+    def memberships(self) -> list[Membership]:
+        return self._read[0]
+
+    @property
     def _msp_region_ids(self) -> dict[int, frozenset[int]]:
-        return msp_region_ids({m.msp_id for m in self.memberships if m.msp_id})
+        return self._read[1]
 
     def membership_region_ids(self, membership: Membership) -> frozenset[int] | None:
         return membership_region_ids(membership, self._msp_region_ids)
@@ -251,3 +262,62 @@ def access_for(user: User) -> Access:
 def forget_access(user: User) -> None:
     """Drop the cached access after the person's memberships change."""
     user.__dict__.pop("_portal_access", None)
+
+
+# A person's roles in the shared cache (settings.ROLES_CACHE, on with REDIS_URL): the key names
+# the person's stamp, the contracts' stamp and today (an MSP contact's scope changes when a
+# contract ends, with no write), so a change stops working at once: a membership, the person or
+# a contract changing gives a new stamp after commit (`roles_changed`, `contracts_changed`).
+# Entries also expire after ROLES_CACHE_SECONDS, which bounds what a missed stamp (the cache
+# down at that moment) can leave behind.
+ROLES_CACHE_SECONDS = 300
+
+
+def _stamp(name: str) -> str:
+    """A stamp's value; a new random one if the cache holds none (never an old key's)."""
+    from django.core.cache import cache
+
+    value = cache.get(name)
+    if value is None:
+        cache.add(name, uuid.uuid4().hex, None)
+        value = cache.get(name)
+    return str(value)
+
+
+def _roles_key(user_id: int) -> str:
+    from django.utils import timezone
+
+    person = _stamp(f"roles-stamp:{user_id}")
+    contracts = _stamp("roles-stamp:contracts")
+    return f"roles:{user_id}:{person}:{contracts}:{timezone.localdate():%Y%m%d}"
+
+
+def cached_roles(user: User, read: Callable[[], Any]) -> Any:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not getattr(settings, "ROLES_CACHE", False):
+        return read()
+    key = _roles_key(user.pk)
+    found = cache.get(key)
+    if found is None:
+        found = read()
+        cache.set(key, found, ROLES_CACHE_SECONDS)
+    return found
+
+
+def _new_stamp(name: str) -> None:
+    from django.core.cache import cache
+    from django.db import transaction
+
+    transaction.on_commit(lambda: cache.set(name, uuid.uuid4().hex, None))
+
+
+def roles_changed(user_id: int) -> None:
+    """A person's memberships (or the person) changed: their cached roles stop at commit."""
+    _new_stamp(f"roles-stamp:{user_id}")
+
+
+def contracts_changed() -> None:
+    """An MSP contract changed: every cached MSP scope stops at commit."""
+    _new_stamp("roles-stamp:contracts")

@@ -159,7 +159,12 @@ if REDIS_URL:
     # loses no one's session. Not with a per-process cache, where signing out in one process
     # would leave the session cached in the others.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # A person's roles read from the shared cache, not the database, on each request
+    # (accounts.scope.cached_roles): only with a shared cache, which every server's
+    # invalidation reaches.
+    ROLES_CACHE = True
 else:
+    ROLES_CACHE = False
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -13,6 +13,19 @@ class MspConfig(AppConfig):
         scope.suppliers.regions = contract_region_ids
         scope.suppliers.operating_in = operating_in
 
+        # MSP contacts' cached scope stops when a contract changes (accounts.scope)
+        from django.db.models.signals import post_delete, post_save
+
+        from msp.models import MSPContract
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                lambda **kwargs: scope.contracts_changed(),
+                sender=MSPContract,
+                weak=False,
+                dispatch_uid=f"roles-contracts-{signal is post_save}",
+            )
+
         from mou.views import region_sections
         from msp.views import region_contact_section
 

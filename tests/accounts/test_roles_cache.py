@@ -1,0 +1,79 @@
+"""A person's roles cached in the shared cache (issue 21): read from the cache after the first
+request, and a change stops working on the very next request: a removed role, a deactivated
+person, an ended contract (written, or ending today with no write: the key names the day)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.roles import Role
+from accounts.services import membership_remove
+from tests.factories import MSPContractFactory, person_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _roles_cache(settings):
+    settings.ROLES_CACHE = True
+
+
+def _membership_reads(client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(url).status_code
+    reads = sum('FROM "accounts_membership"' in q["sql"] for q in ctx.captured_queries)
+    return status, reads
+
+
+def test_roles_are_read_once_then_from_the_cache(client, regional_lead):
+    client.force_login(regional_lead)
+    assert _membership_reads(client, "/governance/regions/LDN/representation/") == (200, 1)
+    assert _membership_reads(client, "/governance/regions/LDN/representation/") == (200, 0)
+
+
+def test_a_removed_role_stops_working_on_the_very_next_request(
+    client, regional_lead, django_capture_on_commit_callbacks
+):
+    client.force_login(regional_lead)
+    url = "/governance/regions/LDN/representation/"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_remove(membership=regional_lead.memberships.get(), actor=None)
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_an_ended_contract_ends_an_msp_contacts_scope_at_midnight_and_at_once(
+    client, camden, time_machine, django_capture_on_commit_callbacks
+):
+    london = datetime.timezone(datetime.timedelta(hours=1))  # British Summer Time
+    time_machine.move_to(datetime.datetime(2026, 10, 5, 23, 58, tzinfo=london), tick=False)
+    # in force through its last day, the 5th
+    ending = MSPContractFactory(local_authority=camden, ends_on=datetime.date(2026, 10, 5))
+    contact = person_with_role(Role.MSP_CONTACT, msp=ending.msp)
+    client.force_login(contact)
+    url = "/governance/regions/LDN/directory/"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # from the cache
+    # within the cached entry's 5 minutes: only the day in its key makes it stale
+    time_machine.move_to(datetime.datetime(2026, 10, 6, 0, 1, tzinfo=london), tick=False)
+    assert client.get(url).status_code == 404  # it ended at midnight, with no write
+
+    running = MSPContractFactory(local_authority=camden)
+    other = person_with_role(Role.MSP_CONTACT, msp=running.msp)
+    client.force_login(other)
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        running.ends_on = datetime.date(2026, 10, 5)  # ended yesterday
+        running.save()
+    assert client.get(url).status_code == 404  # written: at once
+
+
+def test_without_the_setting_roles_are_read_each_request(client, settings, regional_lead):
+    settings.ROLES_CACHE = False
+    client.force_login(regional_lead)
+    client.get("/governance/")
+    assert _membership_reads(client, "/governance/")[1] == 1
