@@ -6,6 +6,7 @@ from governance_portal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accessibility", views.accessibility_statement, name="accessibility"),
     path("search/", views.search, name="search"),
     path("", include("accounts.auth_urls")),

@@ -107,3 +107,35 @@ def test_the_deployments_prefix_keeps_its_keys_apart():
     assert ours.get("figure") == 1
     assert theirs.get("figure") is None
     ours.delete("figure")
+
+
+def test_the_readiness_check_reports_each_part_without_secrets(client, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "in process",
+        "storage": "ok",
+        "broker": "not configured",
+    }
+    settings.REDIS_URL = UNREACHABLE
+    settings.CACHES = _cache_settings(UNREACHABLE, f"test-{uuid.uuid4().hex}")
+    response = client.get("/readyz")
+    assert response.status_code == 200  # pages work without the cache
+    assert (response.json()["status"], response.json()["cache"]) == ("degraded", "unreachable")
+    assert "127.0.0.1" not in response.content.decode()
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "missing"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["storage"] == "unwritable"
+    assert str(tmp_path) not in response.content.decode()
+
+
+@needs_redis
+def test_the_readiness_check_sees_a_working_redis(client, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    settings.REDIS_URL = REDIS_TEST_URL
+    settings.CACHES = _cache_settings(REDIS_TEST_URL, f"test-{uuid.uuid4().hex}")
+    assert client.get("/readyz").json()["cache"] == "ok"

@@ -29,6 +29,7 @@ PUBLIC: frozenset[str] = frozenset(
         "password_reset_complete",
         "accounts:set_password",
         "healthz",
+        "readyz",  # part by part, never a secret or a path (tests/test_shared_cache.py)
         "accessibility",
         "admin:login",  # only redirects to the portal's sign-in page
         "governance:feed",  # a secret, revocable address (tests/governance/test_calendar.py)
