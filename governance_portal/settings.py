@@ -65,6 +65,7 @@ if env.bool("BENCH", default=False):
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    "kernel.logs.RequestLogMiddleware",  # first: names and times the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -285,10 +286,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # (datasharing/national_return.py: DfE's operational guidance is not yet confirmed).
 DATA_RETURN_STATEMENT_LAYOUT = env.str("DATA_RETURN_STATEMENT_LAYOUT", default="2024-10")
 
+# One JSON line per log record and per request (kernel/logs.py), unless DJANGO_LOG_FORMAT is
+# "text" (the default in debug, for `make run`).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kernel.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "kernel.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
