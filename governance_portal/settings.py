@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "kernel",  # the email outbox's table (kernel/outbox.py)
     "governance_portal",
     "accounts",
     "mou",
@@ -200,6 +201,9 @@ if NOTIFY_API_KEY:
     if not NOTIFY_TEMPLATE_ID:
         raise ImproperlyConfigured("NOTIFY_API_KEY needs NOTIFY_TEMPLATE_ID")
     EMAIL_BACKEND = "kernel.notify.NotifyEmailBackend"
+# Every email is a row in the outbox first, delivered after commit through the backend above.
+OUTBOX_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "kernel.outbox.OutboxBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agency MOU portal <no-reply@localhost>")
 PORTAL_NAME = "Agency MOU governance portal"
 # The domain in the UIDs of calendar events the portal sends (governance/calendar.py).
