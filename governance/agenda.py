@@ -243,9 +243,9 @@ def carried_actions(meeting: Meeting) -> QuerySet[Action]:
     )
 
 
-def papers_missing(meeting: Meeting) -> list[AgendaItem]:
-    """Items with a presenter and no papers yet."""
-    return [item for item in meeting.items.all() if item.presenter_id and not item.papers.all()]
+def papers_missing(items: Iterable[AgendaItem]) -> list[AgendaItem]:
+    """Items with a presenter and no papers yet (of items read with their papers)."""
+    return [item for item in items if item.presenter_id and not item.papers.all()]
 
 
 def due_label(meeting: Meeting, today: datetime.date) -> str:

@@ -23,7 +23,6 @@ from accounts.scope import access_for, suppliers
 from accounts.selectors import people_with
 from breaches.models import Breach
 from governance.agenda import item_add
-from governance.invitations import recipients as meeting_recipients
 from governance.models import (
     AgendaItem,
     Group,
@@ -37,6 +36,7 @@ from governance.models import (
     RaisedIssue,
 )
 from governance.permissions import can_record, can_run, require, takes_part_in
+from governance.services import possible_owners
 from kernel.mail import portal_link, send_each
 from kernel.working_days import add_working_days
 from mou.models import LocalAuthority, Region
@@ -113,9 +113,7 @@ def message_send(*, group: Group, subject: str, body: str, actor: User) -> Group
         errors["body"] = "Enter the message"
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
-    probe = Meeting(group=group, starts_at=now, ends_at=now)
-    to = [address for address in meeting_recipients(probe) if address != actor.email]
+    to = [person.email for person in possible_owners(group) if person.pk != actor.pk]
     message = GroupMessage.objects.create(
         group=group, sender=actor, subject=subject.strip(), body=body.strip(), recipients=len(to)
     )
@@ -284,8 +282,9 @@ def parties_of(user: User) -> list[tuple[Region, LocalAuthority | None, MSP | No
     msp_ids = access.msp_ids(Capability.ACT_FOR_MSP)
     if msp_ids:
         regions = {r.pk: r for r in Region.objects.all()}
+        served = suppliers.regions(set(msp_ids))
         for msp in MSP.objects.filter(pk__in=msp_ids).order_by("name"):
-            for region_id in sorted(suppliers.regions({msp.pk}).get(msp.pk, frozenset())):
+            for region_id in sorted(served.get(msp.pk, frozenset())):
                 found.append((regions[region_id], None, msp))
     return found
 

@@ -228,11 +228,8 @@ def _group_actions(meeting: Meeting) -> list[dict]:
 def build(meeting: Meeting, today: datetime.date) -> tuple[datetime.date, dict]:
     """What the pack says, as of `today`: plain data, stored as it is."""
     since = since_for(meeting)
-    las = [
-        la
-        for la in region_authorities(meeting.group.region, on=today)
-        if la.pk in {x.pk for x in meeting.group.local_authorities.all()}
-    ]
+    covered = set(meeting.group.local_authorities.values_list("pk", flat=True))
+    las = [la for la in region_authorities(meeting.group.region, on=today) if la.pk in covered]
     la_ids = [la.pk for la in las]
     region_id = meeting.group.region_id
     breaches = _breaches(la_ids, since, today, today)

@@ -324,7 +324,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "items": [(item, links[item.pk]) for item in items],
             "carried": list(agenda.carried_actions(meeting)),
             "papers_due": agenda.due_label(meeting, timezone.localdate()),
-            "missing": [i for i in items if i.presenter_id and not i.papers.all()],
+            "missing": agenda.papers_missing(items),
             "minutes": minutes,
             "packs": list(meeting.packs.select_related("generated_by")),
             "decisions": list(meeting.decisions.select_related("item")),
