@@ -4,8 +4,6 @@ a management command behave the same way; `actor=None` means the system (seed_de
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,7 +68,7 @@ def person_invite(*, email: str, name: str, membership: Membership, actor: User 
     _check_membership_allowed(actor, membership)
     person = User.objects.create_user(email=email, name=name)
     membership_add(person=person, membership=membership, actor=actor)
-    transaction.on_commit(partial(send_invitation, person_id=person.pk, inviter=str(actor or "")))
+    send_invitation(person_id=person.pk, inviter=str(actor or ""))
     return person
 
 
@@ -93,7 +91,7 @@ def password_link(person: User) -> str:
 
 
 def send_invitation(*, person_id: int, inviter: str) -> None:
-    """Email the invitation. Runs after the invite is committed."""
+    """Email the invitation. Written to the outbox with the invite, sent once it commits."""
     person = User.objects.get(pk=person_id)
     context = {
         "person": person,

@@ -1,4 +1,4 @@
-"""Emails about breaches, sent only after the change is committed."""
+"""Emails about breaches, written to the outbox with the change and sent once it commits."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """Writes for breaches. Each checks who may make it (see breaches/permissions.py), runs in a
-transaction, adds an event to the breach's timeline, and emails only after commit."""
+transaction, adds an event to the breach's timeline, and writes its emails to the outbox in
+that transaction (sent once it commits)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -241,7 +241,7 @@ def breach_log(*, new: NewBreach, actor: User, evidence: File | None = None) -> 
     )
     if evidence is not None:
         _evidence_add(breach, evidence, actor)
-    transaction.on_commit(partial(notify, "logged", breach_id=breach.pk))
+    notify("logged", breach_id=breach.pk)
     return breach
 
 

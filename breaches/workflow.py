@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -70,7 +69,7 @@ class Action:
     who: frozenset[str]
     handler: Handler
     event_kind: str
-    notify: str | None = None  # the notification sent after commit
+    notify: str | None = None  # the notification written with the change
     needs_note: bool = False  # people must give one (the system writes its own)
     note_label: str = "Note (optional)"
     form_fields: tuple[str, ...] = ()  # besides the version and the note
@@ -275,7 +274,7 @@ def _save(
         to_level=breach.level.order if breach.level is not None else None,
     )
     if notify_kind:
-        transaction.on_commit(partial(notify, notify_kind, breach_id=breach.pk))
+        notify(notify_kind, breach_id=breach.pk)
     return breach
 
 
@@ -582,7 +581,7 @@ def _remind(breach: Breach, as_of: datetime.date, dry_run: bool, *, overdue: boo
     breach.version += 1
     breach.save(update_fields=["reminded_for", "version"])
     BreachEvent.objects.create(breach=breach, kind=EventKind.REMINDER, actor=None, note=note)
-    transaction.on_commit(partial(notify, "reminder", breach_id=breach.pk))
+    notify("reminder", breach_id=breach.pk)
     return "reminded"
 
 

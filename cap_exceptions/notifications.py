@@ -1,4 +1,4 @@
-"""Emails about cap exceptions, sent only after the change is committed: a table of notices,
+"""Emails about cap exceptions, written to the outbox with the change and sent once it commits: a table of notices,
 each with its subject, its opening sentence and who is told."""
 
 from __future__ import annotations

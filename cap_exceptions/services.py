@@ -1,5 +1,6 @@
 """Writes for cap exceptions. Each checks the actor's role for the LA itself (actor=None is the
-system), records an event on the exception's history and sends email only after commit."""
+system), records an event on the exception's history and writes its emails to the outbox with the change
+(sent once it commits)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import datetime
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -46,8 +46,8 @@ def _event(exception: CapException, kind: str, actor: User | None, note: str = "
     CapExceptionEvent.objects.create(exception=exception, kind=kind, actor=actor, note=note)
 
 
-def _after_commit(kind: str, exception: CapException) -> None:
-    transaction.on_commit(partial(notify, kind, exception_id=exception.pk))
+def _tell(kind: str, exception: CapException) -> None:
+    notify(kind, exception_id=exception.pk)
 
 
 @dataclass
@@ -191,7 +191,7 @@ def exception_request(
         actor,
         f"Renews {renewal_of.reference}" if renewal_of else exception.recorded_late_reason,
     )
-    _after_commit("requested", exception)
+    _tell("requested", exception)
     return exception
 
 
@@ -239,7 +239,7 @@ def exception_approve(*, exception: CapException, actor: User, note: str = "") -
         if needs_second_approval(exception):
             exception.save(update_fields=["dcs_approved_by", "dcs_approved_at"])
             _event(exception, EventKind.DCS_APPROVED, actor, note)
-            _after_commit("second_approval", exception)
+            _tell("second_approval", exception)
             return exception
     else:
         exception.second_approved_by, exception.second_approved_at = actor, now
@@ -247,7 +247,7 @@ def exception_approve(*, exception: CapException, actor: User, note: str = "") -
     exception.reported_to_region_at = now
     exception.save()
     _event(exception, EventKind.APPROVED, actor, note)
-    _after_commit("approved", exception)
+    _tell("approved", exception)
     return exception
 
 
@@ -265,7 +265,7 @@ def exception_refuse(*, exception: CapException, actor: User, reason: str) -> Ca
     )
     exception.save()
     _event(exception, EventKind.REFUSED, actor, reason.strip())
-    _after_commit("refused", exception)
+    _tell("refused", exception)
     return exception
 
 
@@ -284,7 +284,7 @@ def exception_withdraw(*, exception: CapException, actor: User) -> CapException:
     exception.status = ExceptionStatus.WITHDRAWN
     exception.save(update_fields=["status"])
     _event(exception, EventKind.WITHDRAWN, actor)
-    _after_commit("withdrawn", exception)
+    _tell("withdrawn", exception)
     return exception
 
 
@@ -322,7 +322,7 @@ def exception_end_early(
     _event(
         exception, EventKind.ENDED_EARLY, actor, f"Ends on {ended_on:%-d %B %Y}: {reason.strip()}"
     )
-    _after_commit("ended_early", exception)
+    _tell("ended_early", exception)
     return exception
 
 
@@ -342,7 +342,7 @@ def _close(exception: CapException, to: str, note: str) -> bool:
         ).update(status=to)
         if changed and to == ExceptionStatus.EXPIRED:
             _event(exception, EventKind.EXPIRED, None, note)
-            _after_commit("expired", exception)
+            _tell("expired", exception)
         return bool(changed)
 
 
@@ -378,6 +378,6 @@ def exceptions_expire(*, as_of: datetime.date, dry_run: bool = False) -> ExpiryR
                     None,
                     f"Expires on {exception.expires_on:%-d %B %Y}",
                 )
-                _after_commit("reminder", exception)
+                _tell("reminder", exception)
                 run.reminded.append(exception.reference)
     return run

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -116,15 +115,12 @@ def returns_remind(*, as_of: datetime.date, dry_run: bool = False) -> ReminderRu
                 if row.data_return
                 else reverse("datasharing:home")
             )
-            transaction.on_commit(
-                partial(
-                    _send,
-                    subject=SUBJECTS[kind].format(**words),
-                    opening=OPENINGS[kind].format(la=la.name, **words),
-                    to=sorted({p.email for p in people if p.is_active}),
-                    lines=[f"Its state: {ReturnState(row.state).label.lower()}."],
-                    link=link,
-                )
+            _send(
+                subject=SUBJECTS[kind].format(**words),
+                opening=OPENINGS[kind].format(la=la.name, **words),
+                to=sorted({p.email for p in people if p.is_active}),
+                lines=[f"Its state: {ReturnState(row.state).label.lower()}."],
+                link=link,
             )
             run.reminded.append(label)
         if not outstanding:
@@ -140,16 +136,13 @@ def returns_remind(*, as_of: datetime.date, dry_run: bool = False) -> ReminderRu
             f"{row.local_authority.name}: {ReturnState(row.state).label.lower()}"
             for row in outstanding
         ]
-        transaction.on_commit(
-            partial(
-                _send,
-                subject=SUBJECTS[kind].format(**words),
-                opening=f"{len(lines)} of {period.region.name}'s local authorities have not had "
-                f"their return for {period.label} authorised (due {words['due']}).",
-                to=sorted({p.email for p in leads if p.is_active}),
-                lines=lines,
-                link=portal_link(reverse("datasharing:tracker", args=[period.pk])),
-            )
+        _send(
+            subject=SUBJECTS[kind].format(**words),
+            opening=f"{len(lines)} of {period.region.name}'s local authorities have not had "
+            f"their return for {period.label} authorised (due {words['due']}).",
+            to=sorted({p.email for p in leads if p.is_active}),
+            lines=lines,
+            link=portal_link(reverse("datasharing:tracker", args=[period.pk])),
         )
         run.summaries.append(label)
     return run

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -117,20 +116,17 @@ def message_send(*, group: Group, subject: str, body: str, actor: User) -> Group
     message = GroupMessage.objects.create(
         group=group, sender=actor, subject=subject.strip(), body=body.strip(), recipients=len(to)
     )
-    transaction.on_commit(
-        partial(
-            send_each,
-            subject=f"{group.name}: {message.subject}",
-            template="governance/email/group_message",
-            context={
-                "message": message,
-                "group": group,
-                "link": portal_link(reverse("governance:group", args=[group.pk]) + "#messages"),
-                "portal_name": settings.PORTAL_NAME,
-            },
-            to=to,
-            reply_to=[actor.email],
-        )
+    send_each(
+        subject=f"{group.name}: {message.subject}",
+        template="governance/email/group_message",
+        context={
+            "message": message,
+            "group": group,
+            "link": portal_link(reverse("governance:group", args=[group.pk]) + "#messages"),
+            "portal_name": settings.PORTAL_NAME,
+        },
+        to=to,
+        reply_to=[actor.email],
     )
     return message
 
@@ -197,7 +193,7 @@ def notice_send(
         [NoticeRecipient(notice=notice, person=m.user, msp=m.msp) for m in contacts if m.msp]
     )
     emails = sorted({m.user.email for m in contacts})
-    transaction.on_commit(partial(_notice_email, notice, emails, reminder=False))
+    _notice_email(notice, emails, reminder=False)
     return notice
 
 
@@ -260,9 +256,7 @@ def notices_remind(*, as_of: datetime.date, dry_run: bool = False) -> list[str]:
             ).update(reminded_on=as_of)
             if not claimed:
                 continue
-            transaction.on_commit(
-                partial(_notice_email, receipt.notice, [receipt.person.email], reminder=True)
-            )
+            _notice_email(receipt.notice, [receipt.person.email], reminder=True)
         sent.append(label)
     return sent
 
@@ -348,9 +342,7 @@ def issue_raise(
     )
     IssueStep.objects.create(issue=issue, kind=IssueState.OPEN, actor=actor)
     to = sorted({p.email for p in handlers(region)})
-    transaction.on_commit(
-        partial(_issue_email, issue, to, f"{actor} raised an issue for {issue.raised_for}.")
-    )
+    _issue_email(issue, to, f"{actor} raised an issue for {issue.raised_for}.")
     return issue
 
 
@@ -361,13 +353,10 @@ def _step(issue: RaisedIssue, kind: str, note: str, actor: User) -> None:
     if issue.first_response_at is None:
         issue.first_response_at = now
     issue.save()
-    transaction.on_commit(
-        partial(
-            _issue_email,
-            issue,
-            [issue.raised_by.email],
-            f"Your issue is now: {IssueState(kind).label.lower()}.",
-        )
+    _issue_email(
+        issue,
+        [issue.raised_by.email],
+        f"Your issue is now: {IssueState(kind).label.lower()}.",
     )
 
 

@@ -29,7 +29,7 @@ def recipients(meeting: Meeting) -> list[str]:
 
 
 def send(meeting_id: int, change: str) -> int:
-    """Email the meeting's invitation (after the change is committed)."""
+    """Email the meeting's invitation (to the outbox, with the change; sent once it commits)."""
     meeting = Meeting.objects.select_related("group__chair").get(pk=meeting_id)
     day = f"{meeting.starts_at:%-d %B %Y}"
     return send_each(

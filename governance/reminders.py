@@ -6,7 +6,6 @@ twice at once, sends nothing twice)."""
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -53,7 +52,7 @@ def papers_remind(*, as_of: datetime.date, dry_run: bool = False) -> list[str]:
             )
             if not claimed:
                 continue
-            transaction.on_commit(partial(_send, item))
+            _send(item)
         sent.append(label)
     return sent
 

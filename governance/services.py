@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable, Mapping
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -260,7 +259,7 @@ def meeting_schedule(
         online_link=online_link.strip(),
         created_by=actor,
     )
-    transaction.on_commit(partial(invitations.send, meeting.pk, "scheduled"))
+    invitations.send(meeting.pk, "scheduled")
     return meeting
 
 
@@ -296,7 +295,7 @@ def meeting_move(
     meeting.moved_reason = reason.strip()
     meeting.sequence += 1
     meeting.save()
-    transaction.on_commit(partial(invitations.send, meeting.pk, "moved"))
+    invitations.send(meeting.pk, "moved")
     return meeting
 
 
@@ -311,7 +310,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     meeting.state, meeting.cancelled_reason = MeetingState.CANCELLED, reason.strip()
     meeting.sequence += 1
     meeting.save()
-    transaction.on_commit(partial(invitations.send, meeting.pk, "cancelled"))
+    invitations.send(meeting.pk, "cancelled")
     return meeting
 
 

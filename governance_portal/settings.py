@@ -204,6 +204,30 @@ if NOTIFY_API_KEY:
 # Every email is a row in the outbox first, delivered after commit through the backend above.
 OUTBOX_DELIVERY_BACKEND = EMAIL_BACKEND
 EMAIL_BACKEND = "kernel.outbox.OutboxBackend"
+# Background work (governance_portal/celery.py): a Celery worker sends the outbox's emails and
+# runs what one beat schedules. Without a broker (`make run`, tests) tasks run in the process,
+# after commit, with the same code. Queues and keys carry this deployment's prefix.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "global_keyprefix": f"{CACHE_KEY_PREFIX}:",
+    # A page that queues a task tries the broker once and goes on: a row the broker did not
+    # take waits for send_outbox. Workers reconnect on their own (broker_connection_retry).
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = f"{CACHE_KEY_PREFIX}-tasks"
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: the outbox's rows are the record
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the portal's JSON logs, below
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "celerybeat-schedule")
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agency MOU portal <no-reply@localhost>")
 PORTAL_NAME = "Agency MOU governance portal"
 # The domain in the UIDs of calendar events the portal sends (governance/calendar.py).
@@ -319,3 +343,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+
+# Error reports to Sentry when SENTRY_DSN is set, with personal data off (kernel/errors.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from kernel.errors import start_error_reporting
+
+    start_error_reporting(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )

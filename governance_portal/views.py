@@ -113,21 +113,37 @@ def _storage_ready() -> str:
     return "ok" if os.path.isdir(root) and os.access(root, os.W_OK) else "unwritable"
 
 
+def _broker_ready() -> str:
+    from governance_portal.celery import app
+
+    if app.conf.task_always_eager:
+        return "in process"  # no broker configured: tasks run in the process
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=0, timeout=1)
+    except Exception:  # any failure to reach it; its message may hold the broker's URL
+        logger.warning("Readiness: the broker did not answer")
+        return "unreachable"
+    return "ok"
+
+
 @login_not_required
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> HttpResponse:
     """Whether this server is ready for traffic, part by part (for load balancers and
     monitoring; never a secret or a path): 503 when the database or file storage fails; the
-    cache down is "degraded", as pages then work without it."""
+    cache or the broker down is "degraded", as pages then work without them (emails wait in
+    the outbox)."""
     parts = {
         "database": _database_ready(),
         "cache": _cache_ready(),
         "storage": _storage_ready(),
-        "broker": "not configured",  # email and scheduled work run in-process for now
+        "broker": _broker_ready(),
     }
     failing = parts["database"] != "ok" or parts["storage"] != "ok"
-    status = "unavailable" if failing else ("degraded" if parts["cache"] == "unreachable" else "ok")
+    degraded = "unreachable" in (parts["cache"], parts["broker"])
+    status = "unavailable" if failing else ("degraded" if degraded else "ok")
     return JsonResponse({"status": status, **parts}, status=503 if failing else 200)
 
 

@@ -1,10 +1,12 @@
 """The email outbox: every email the portal sends is first a row (`OutboxEmail`), one per
 address, written in the same transaction as the change that causes it, so a change that rolls
-back sends nothing and one that commits loses nothing. After commit the rows are delivered in
-the process through OUTBOX_DELIVERY_BACKEND (SMTP, GOV.UK Notify, the console); a row is claimed
+back sends nothing and one that commits loses nothing. After commit the rows are queued for a
+Celery worker (kernel/tasks.py; in the process when no broker is configured), which delivers
+them through OUTBOX_DELIVERY_BACKEND (SMTP, GOV.UK Notify, the console). A row is claimed
 before it is sent and marked sent after, so it is never sent twice by two senders. A failed
-delivery waits and is retried with backoff (1, 2, 4 ... up to 60 minutes) by
-`manage.py send_outbox`, which also sends any row left unsent (a crash after commit).
+delivery waits and is retried with backoff (1, 2, 4 ... up to 60 minutes) by `send_outbox`
+(beat runs it every minute), which also sends any row left unsent: a crash after commit, or a
+broker that was down when the change committed.
 
 A crash between the mail server accepting a message and its row being marked sent can send it
 twice: docs/operations.md says so.
@@ -62,8 +64,24 @@ class OutboxBackend(BaseEmailBackend):
                 )
                 ids.append(row.pk)
         if ids:
-            transaction.on_commit(partial(deliver, ids))
+            transaction.on_commit(partial(queue, ids), robust=True)
         return len(email_messages)
+
+
+def queue(ids: list[int]) -> None:
+    """Hand the rows to a worker. If the broker cannot take them they wait: `send_outbox`
+    sends them within the minute, so the change that wrote them never fails for it."""
+    from kernel.tasks import send_emails
+
+    try:
+        send_emails.apply_async(args=[ids], retry=False)
+    except Exception as error:  # the broker down or refusing: nothing is lost
+        logger.warning(
+            "%s emails wait for send_outbox: the broker did not take them (%s)",
+            len(ids),
+            type(error).__name__,
+            extra={"task": "outbox"},
+        )
 
 
 def _message(row: OutboxEmail) -> EmailMultiAlternatives:

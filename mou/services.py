@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -453,7 +452,7 @@ def possible_mou_owners(local_authority: LocalAuthority) -> QuerySet[User]:
 
 
 def _email_owners(signatories: list[Signatory], version: MOUVersion) -> None:
-    """After commit, each owner of a signatory of a published version is told: invited ones are
+    """Each owner of a signatory of a published version is told: invited ones are
     asked to sign, signed ones that their signature carried over."""
     if not version.is_published:
         return
@@ -464,20 +463,17 @@ def _email_owners(signatories: list[Signatory], version: MOUVersion) -> None:
         emails = sorted(
             {s.mou_owner.email for s in owners if s.mou_owner and s.mou_owner.is_active}
         )
-        transaction.on_commit(
-            functools.partial(
-                send_each,
-                subject=f"{version.mou.region.name} MOU version {version.label}: "
-                + ("please sign" if kind == "invited" else "your signature carried over"),
-                template="mou/email/signatory",
-                context={
-                    "kind": kind,
-                    "version": version,
-                    "link": portal_link(version.get_absolute_url()),
-                    "portal_name": settings.PORTAL_NAME,
-                },
-                to=emails,
-            )
+        send_each(
+            subject=f"{version.mou.region.name} MOU version {version.label}: "
+            + ("please sign" if kind == "invited" else "your signature carried over"),
+            template="mou/email/signatory",
+            context={
+                "kind": kind,
+                "version": version,
+                "link": portal_link(version.get_absolute_url()),
+                "portal_name": settings.PORTAL_NAME,
+            },
+            to=emails,
         )
 
 

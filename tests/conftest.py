@@ -62,7 +62,10 @@ def _fast_and_isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Every email through the outbox, as in the portal, delivered to Django's test outbox
+    # (mail.outbox) once the change commits.
+    settings.EMAIL_BACKEND = "kernel.outbox.OutboxBackend"
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Cached dashboard figures are keyed by a data token that a test's rollback restores: one
     # test must not read another's figures.
     cache.clear()

@@ -109,3 +109,50 @@ def test_each_row_names_the_request_that_caused_it(client, regional_lead):
     row = OutboxEmail.objects.get()
     assert row.to == User.objects.get(pk=regional_lead.pk).email
     assert row.request_id == response["X-Request-ID"]
+
+
+def test_an_invitation_is_a_row_inside_the_change_and_gone_if_it_rolls_back(
+    london_admin, camden, django_capture_on_commit_callbacks
+):
+    from accounts.models import Membership
+    from accounts.roles import Role
+    from accounts.services import person_invite
+
+    def invite(email: str) -> None:
+        person_invite(
+            email=email,
+            name="New Person",
+            membership=Membership(role=Role.DCS, local_authority=camden),
+            actor=london_admin,
+        )
+
+    @transaction.atomic
+    def invite_then_fail(email: str) -> None:
+        invite(email)
+        raise RuntimeError("the change fails after the invitation was written")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            invite("kept@example.org")
+            assert OutboxEmail.objects.filter(to="kept@example.org").exists()  # before commit
+        with pytest.raises(RuntimeError):
+            invite_then_fail("dropped@example.org")
+    assert list(OutboxEmail.objects.values_list("to", flat=True)) == ["kept@example.org"]
+    assert [m.to for m in mail.outbox] == [["kept@example.org"]]
+
+
+def test_no_service_sends_email_after_commit_outside_the_outbox():
+    """Emails are written inside the change's transaction: an app that sent from on_commit
+    would lose the email if the process stopped just after the commit."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    allowed = {"kernel/outbox.py", "accounts/scope.py", "dashboards/cache.py"}  # not emails
+    apps = "kernel accounts mou msp cap_exceptions breaches datasharing dashboards governance"
+    found = [
+        str(path.relative_to(root))
+        for app in [*apps.split(), "governance_portal"]
+        for path in (root / app).rglob("*.py")
+        if "on_commit(" in path.read_text() and str(path.relative_to(root)) not in allowed
+    ]
+    assert found == []

@@ -118,7 +118,7 @@ def test_the_readiness_check_reports_each_part_without_secrets(client, settings,
         "database": "ok",
         "cache": "in process",
         "storage": "ok",
-        "broker": "not configured",
+        "broker": "in process",
     }
     settings.REDIS_URL = UNREACHABLE
     settings.CACHES = _cache_settings(UNREACHABLE, f"test-{uuid.uuid4().hex}")

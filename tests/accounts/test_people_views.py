@@ -265,9 +265,12 @@ def test_people_list_uses_a_fixed_number_of_queries(client, national_admin, lond
     assert count() == before
 
 
-def test_password_reset_reaches_an_invited_person_without_a_password(client, reference_data):
+def test_password_reset_reaches_an_invited_person_without_a_password(
+    client, reference_data, django_capture_on_commit_callbacks
+):
     User.objects.create_user(email="new.person@example.org", name="New Person")
-    response = client.post(reverse("password_reset"), {"email": "New.Person@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "New.Person@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/password-reset/" in mail.outbox[0].body
