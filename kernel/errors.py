@@ -5,9 +5,12 @@ in the logs) ties a report to what happened."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kernel.logs import request_id
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 # Request headers an error report may keep; everything else (cookies, authorisation, forwarded
 # addresses) is dropped.
@@ -37,6 +40,10 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
     return event
 
 
+def _before_send(event: Event, hint: Hint) -> Event:
+    return cast("Event", scrub(cast("dict[str, Any]", event), hint))
+
+
 def start_error_reporting(dsn: str, *, environment: str, release: str = "") -> None:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
@@ -54,5 +61,5 @@ def start_error_reporting(dsn: str, *, environment: str, release: str = "") -> N
             "database_query_data": False,
         },
         traces_sample_rate=0,
-        before_send=scrub,
+        before_send=_before_send,
     )
