@@ -28,3 +28,16 @@ class AccountsConfig(AppConfig):
             weak=False,
             dispatch_uid="roles-person",
         )
+        # The person's confirmed two-factor devices are cached with their roles: a device
+        # added, confirmed, used or removed stops the cached entry too.
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for device in (TOTPDevice, StaticDevice):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    lambda instance, **kwargs: roles_changed(instance.user_id),
+                    sender=device,
+                    weak=False,
+                    dispatch_uid=f"roles-device-{device.__name__}-{signal is post_save}",
+                )

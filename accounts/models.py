@@ -94,7 +94,7 @@ class User(HistoryStamps, AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
     # The password hash never goes into history.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
-    # django-otp's OTPMiddleware sets this on the signed-in user: signed in with a code?
+    # accounts.middleware.TwoFactorStateMiddleware sets this on the signed-in user: signed in with a code?
     is_verified: Callable[[], bool]
     _portal_access: Access  # accounts.scope.access_for caches it for the request
 

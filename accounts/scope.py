@@ -51,18 +51,33 @@ class Access:
         self.user = user
 
     @cached_property
-    def _read(self) -> tuple[list[Membership], dict[int, frozenset[int]]]:
-        """The person's memberships and, for their MSPs, the regions served today: from the
+    def _read(
+        self,
+    ) -> tuple[list[Membership], dict[int, frozenset[int]], frozenset[str] | None]:
+        """The person's memberships, for their MSPs the regions served today and, with the
+        shared cache, the persistent ids of their confirmed two-factor devices: from the
         shared cache when it holds them (`cached_roles`), else from the database."""
+        from django.conf import settings
+
         if not (self.user.is_authenticated and self.user.is_active):
-            return [], {}
-        return cached_roles(self.user, self._read_from_database)
+            return [], {}, frozenset()
+        if not getattr(settings, "ROLES_CACHE", False):
+            return (*self._read_from_database(), None)
+        return cached_roles(
+            self.user, lambda: (*self._read_from_database(), confirmed_device_ids(self.user))
+        )
 
     def _read_from_database(self) -> tuple[list[Membership], dict[int, frozenset[int]]]:
         memberships = list(
             self.user.memberships.select_related("region", "local_authority__region", "msp")
         )
         return memberships, msp_region_ids({m.msp_id for m in memberships if m.msp_id})
+
+    @property
+    def confirmed_device_ids(self) -> frozenset[str] | None:
+        """The persistent ids of the person's confirmed two-factor devices when read with their
+        roles from the shared cache; None without it (the device is then read on its own)."""
+        return self._read[2]
 
     @property
     def memberships(self) -> list[Membership]:
@@ -264,13 +279,17 @@ def forget_access(user: User) -> None:
     user.__dict__.pop("_portal_access", None)
 
 
-# A person's roles in the shared cache (settings.ROLES_CACHE, on with REDIS_URL): the key names
-# the person's stamp, the contracts' stamp and today (an MSP contact's scope changes when a
+# A person's roles in the shared cache (settings.ROLES_CACHE, on with REDIS_URL): the entry is
+# good only for the person's stamp, the contracts' stamp and the day it was written (an MSP contact's scope changes when a
 # contract ends, with no write), so a change stops working at once: a membership, the person or
 # a contract changing gives a new stamp after commit (`roles_changed`, `contracts_changed`).
 # Entries also expire after ROLES_CACHE_SECONDS, which bounds what a missed stamp (the cache
 # down at that moment) can leave behind.
 ROLES_CACHE_SECONDS = 300
+CONTRACTS_STAMP = "roles-stamp:contracts"
+# Changed whenever what an entry holds changes, so servers of a new release never read an entry
+# an older one wrote (and the other way round) while both run.
+ROLES_ENTRY_SHAPE = "3"
 
 
 def _stamp(name: str) -> str:
@@ -284,26 +303,37 @@ def _stamp(name: str) -> str:
     return str(value)
 
 
-def _roles_key(user_id: int) -> str:
-    from django.utils import timezone
+def confirmed_device_ids(user: User) -> frozenset[str]:
+    """The persistent ids of a person's confirmed devices (an authenticator app, recovery codes):
+    what their session's device must be one of (accounts.middleware.TwoFactorStateMiddleware)."""
+    import django_otp
 
-    person = _stamp(f"roles-stamp:{user_id}")
-    contracts = _stamp("roles-stamp:contracts")
-    return f"roles:{user_id}:{person}:{contracts}:{timezone.localdate():%Y%m%d}"
+    return frozenset(d.persistent_id for d in django_otp.devices_for_user(user, confirmed=True))
 
 
 def cached_roles(user: User, read: Callable[[], Any]) -> Any:
+    """`read()` (the person's memberships and their MSPs' regions), from the shared cache when
+    it holds them for the current stamps and today. One round trip to the cache: the entry and
+    both stamps in one read."""
     from django.conf import settings
     from django.core.cache import cache
+    from django.utils import timezone
 
     if not getattr(settings, "ROLES_CACHE", False):
         return read()
-    key = _roles_key(user.pk)
-    found = cache.get(key)
-    if found is None:
-        found = read()
-        cache.set(key, found, ROLES_CACHE_SECONDS)
-    return found
+    entry_key, person_key = f"roles:{ROLES_ENTRY_SHAPE}:{user.pk}", f"roles-stamp:{user.pk}"
+    found = cache.get_many([entry_key, person_key, CONTRACTS_STAMP])
+    stamps = (
+        found.get(person_key) or _stamp(person_key),
+        found.get(CONTRACTS_STAMP) or _stamp(CONTRACTS_STAMP),
+        f"{timezone.localdate():%Y%m%d}",
+    )
+    entry = found.get(entry_key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamps:
+        return entry[1]
+    value = read()
+    cache.set(entry_key, (stamps, value), ROLES_CACHE_SECONDS)
+    return value
 
 
 def _new_stamp(name: str) -> None:
@@ -320,4 +350,4 @@ def roles_changed(user_id: int) -> None:
 
 def contracts_changed() -> None:
     """An MSP contract changed: every cached MSP scope stops at commit."""
-    _new_stamp("roles-stamp:contracts")
+    _new_stamp(CONTRACTS_STAMP)

@@ -23,6 +23,7 @@ from dashboards.figures import headline
 from dashboards.permissions import has_dashboard
 from governance.review import reviews_due as governance_reviews_due
 from governance.selectors import my_open_actions
+from governance_portal.context_processors import header_links
 from kernel.http import AuthenticatedHttpRequest
 from mou.models import LocalAuthority, Region
 from mou.selectors import reviews_due
@@ -155,7 +156,11 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 
 def server_error(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The 500 page, rendered without context processors: the database may be what failed."""
-    context = {"portal_name": settings.PORTAL_NAME, "require_2fa": settings.REQUIRE_2FA}
+    context = {
+        "portal_name": settings.PORTAL_NAME,
+        "require_2fa": settings.REQUIRE_2FA,
+        "header_links": header_links(),
+    }
     html = loader.get_template("500.html").render(context)
     return HttpResponseServerError(html)
 

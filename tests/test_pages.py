@@ -83,6 +83,16 @@ def test_server_errors_get_the_portals_500_page(settings):
     html = response.content.decode()
     assert "Sorry, there is a problem with the service" in html
     assert "Agency MOU governance portal" in html
+    assert 'href="/" class="govuk-generic-header__homepage-link' in html
+
+
+def test_the_header_links_to_home_search_account_and_sign_out(client, regional_lead):
+    client.force_login(regional_lead)
+    html = client.get("/accessibility").content.decode()
+    assert 'href="/" class="govuk-generic-header__homepage-link' in html
+    assert 'action="/search/"' in html
+    assert 'href="/account/">Your account' in html
+    assert 'action="/sign-out/"' in html
 
 
 def test_expired_forms_get_a_clear_page(regional_lead):
@@ -103,3 +113,14 @@ def test_navigation_follows_the_role(client, regional_lead, london_admin):
 def test_the_header_names_the_signed_in_person(client, regional_lead):
     client.force_login(regional_lead)
     assert f"Signed in as {regional_lead.name}" in client.get("/").content.decode()
+
+
+def test_the_navigation_marks_the_section_a_page_is_in(client, regional_lead):
+    client.force_login(regional_lead)
+    breaches = client.get("/breaches/").content.decode()
+    home = client.get("/").content.decode()
+    current = ' aria-current="page"'
+    assert f'href="/breaches/"{current}' in breaches
+    assert f'href="/"{current}' not in breaches
+    assert f'href="/"{current}' in home
+    assert f'href="/breaches/"{current}' not in home  # rendered apart for each set of items

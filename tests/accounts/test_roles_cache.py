@@ -7,6 +7,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from accounts.services import membership_remove
@@ -77,3 +79,72 @@ def test_without_the_setting_roles_are_read_each_request(client, settings, regio
     client.force_login(regional_lead)
     client.get("/governance/")
     assert _membership_reads(client, "/governance/")[1] == 1
+
+
+# Two-factor devices are read with the roles (accounts.middleware.TwoFactorStateMiddleware) ----
+
+TWO_FACTOR_PAGE = "/governance/regions/LDN/representation/"
+
+
+def _device_reads(client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(url).status_code
+    return status, sum('"otp_' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_verified_session_is_checked_from_the_cache_without_a_device_query(client, regional_lead):
+    client.force_login(regional_lead)
+    assert _device_reads(client, TWO_FACTOR_PAGE)[0] == 200
+    assert _device_reads(client, TWO_FACTOR_PAGE) == (200, 0)
+
+
+@pytest.mark.parametrize("shared_cache", [True, False])
+def test_a_removed_device_stops_verifying_on_the_very_next_request(
+    client, regional_lead, settings, shared_cache, django_capture_on_commit_callbacks
+):
+    settings.ROLES_CACHE = shared_cache
+    settings.REQUIRE_2FA = True
+    client.force_login(regional_lead)
+    assert client.get(TWO_FACTOR_PAGE).status_code == 200
+    assert client.get(TWO_FACTOR_PAGE).status_code == 200  # from the cache when shared
+    with django_capture_on_commit_callbacks(execute=True):
+        TOTPDevice.objects.filter(user=regional_lead).delete()
+    response = client.get(TWO_FACTOR_PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/two-factor/set-up/")
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize("shared_cache", [True, False])
+def test_another_persons_device_or_an_unconfirmed_one_does_not_verify(
+    client, regional_lead, dcs, settings, shared_cache
+):
+    settings.ROLES_CACHE = shared_cache
+    settings.REQUIRE_2FA = True
+    theirs = TOTPDevice.objects.create(user=dcs, name="Their app", confirmed=True)
+    unconfirmed = TOTPDevice.objects.create(user=regional_lead, name="New app", confirmed=False)
+    for device in (theirs, unconfirmed):
+        client.force_login(regional_lead, verified=False)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        response = client.get(TWO_FACTOR_PAGE)
+        assert response.status_code == 302, device
+        assert response["Location"].startswith("/account/two-factor/")
+
+
+def test_an_entry_of_another_shape_is_never_read(client, regional_lead):
+    """Servers of two releases share the cache while one replaces the other: an entry an older
+    release wrote (memberships and MSP regions only, under the stamps of today) is not read."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    client.force_login(regional_lead)
+    assert client.get(TWO_FACTOR_PAGE).status_code == 200
+    stamps = (
+        cache.get(f"roles-stamp:{regional_lead.pk}"),
+        cache.get("roles-stamp:contracts"),
+        f"{timezone.localdate():%Y%m%d}",
+    )
+    cache.set(f"roles:{regional_lead.pk}", (stamps, ([], {})), 300)  # the older shape
+    assert client.get(TWO_FACTOR_PAGE).status_code == 200
