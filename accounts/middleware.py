@@ -74,7 +74,8 @@ class TwoFactorStateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None:
-            request.user = SimpleLazyObject(partial(_with_device, request, user))
+            # A lazy person, as AuthenticationMiddleware sets it.
+            request.user = SimpleLazyObject(partial(_with_device, request, user))  # type: ignore[assignment]
         return self.get_response(request)
 
 
