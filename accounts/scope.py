@@ -304,11 +304,19 @@ def _stamp(name: str) -> str:
 
 
 def confirmed_device_ids(user: User) -> frozenset[str]:
-    """The persistent ids of a person's confirmed devices (an authenticator app, recovery codes):
-    what their session's device must be one of (accounts.middleware.TwoFactorStateMiddleware)."""
-    import django_otp
+    """The persistent ids of a person's confirmed devices (an authenticator app, recovery codes),
+    in one query: what their session's device must be one of
+    (accounts.middleware.TwoFactorStateMiddleware)."""
+    from django.db.models import CharField, Value
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return frozenset(d.persistent_id for d in django_otp.devices_for_user(user, confirmed=True))
+    def confirmed(model) -> QuerySet:
+        label = Value(model.model_label(), output_field=CharField())
+        return model.objects.filter(user=user, confirmed=True).values_list(label, "pk")
+
+    rows = confirmed(TOTPDevice).union(confirmed(StaticDevice), all=True)
+    return frozenset(f"{label}/{pk}" for label, pk in rows)
 
 
 def cached_roles(user: User, read: Callable[[], Any]) -> Any:

@@ -148,3 +148,18 @@ def test_an_entry_of_another_shape_is_never_read(client, regional_lead):
     )
     cache.set(f"roles:{regional_lead.pk}", (stamps, ([], {})), 300)  # the older shape
     assert client.get(TWO_FACTOR_PAGE).status_code == 200
+
+
+def test_a_persons_confirmed_devices_are_read_in_one_query(regional_lead, dcs):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from accounts.scope import confirmed_device_ids
+
+    app = TOTPDevice.objects.create(user=regional_lead, name="App", confirmed=True)
+    codes = StaticDevice.objects.create(user=regional_lead, name="Codes", confirmed=True)
+    TOTPDevice.objects.create(user=regional_lead, name="Unconfirmed", confirmed=False)
+    TOTPDevice.objects.create(user=dcs, name="Theirs", confirmed=True)
+    with CaptureQueriesContext(connection) as ctx:
+        ids = confirmed_device_ids(regional_lead)
+    assert len(ctx.captured_queries) == 1
+    assert ids == {app.persistent_id, codes.persistent_id}
