@@ -464,3 +464,16 @@ def test_a_bad_period_leads_with_the_error_summary(client, request, history, par
     assert main.lstrip().startswith('<div class="govuk-error-summary"')
     assert main.index("govuk-error-summary") < main.index("<h1")
     assert "(the default, until the filters are corrected)" in main
+
+
+def test_chart_coordinates_are_never_localised(client, dcs, history):
+    """SVG wants 12.5, whatever a locale would write (12,5): the chart turns localisation off
+    (which also spares a dashboard some five hundred number formattings a request)."""
+    from django.utils import translation
+
+    client.force_login(dcs)
+    with translation.override("de"):  # a locale with a decimal comma
+        html = _get(client).content.decode()
+    svg = html.split('<svg width="100%"')[1].split("</svg>")[0]
+    assert re.search(r'<rect x="\d+\.\d"', svg)
+    assert not re.search(r'(x|y|x1|x2|y1|y2|width|height)="-?\d+,\d', svg)
