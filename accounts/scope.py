@@ -62,14 +62,24 @@ class Access:
         if not (self.user.is_authenticated and self.user.is_active):
             return [], {}, frozenset()
         if not getattr(settings, "ROLES_CACHE", False):
-            return (*self._read_from_database(), None)
-        return cached_roles(
-            self.user, lambda: (*self._read_from_database(), confirmed_device_ids(self.user))
-        )
+            read = (*self._read_from_database(), None)
+        else:
+            read = cached_roles(
+                self.user, lambda: (*self._read_from_database(), confirmed_device_ids(self.user))
+            )
+        for membership in read[0]:
+            membership.user = self.user  # held apart from the entry, which must not hold it
+        return read
 
     def _read_from_database(self) -> tuple[list[Membership], dict[int, frozenset[int]]]:
+        """Read without the person attached to each membership (a related manager would attach
+        it), so the cached entry never holds the person's row and its password hash."""
+        from accounts.models import Membership
+
         memberships = list(
-            self.user.memberships.select_related("region", "local_authority__region", "msp")
+            Membership.objects.filter(user_id=self.user.pk).select_related(
+                "region", "local_authority__region", "msp"
+            )
         )
         return memberships, msp_region_ids({m.msp_id for m in memberships if m.msp_id})
 
@@ -319,10 +329,20 @@ def confirmed_device_ids(user: User) -> frozenset[str]:
     return frozenset(f"{label}/{pk}" for label, pk in rows)
 
 
+def roles_read(user_id: int) -> dict[str, Any]:
+    """One read of the shared cache for a person: their roles entry and both stamps (what
+    `cached_roles` and the sign-in backend's person check need)."""
+    from django.core.cache import cache
+
+    keys = [f"roles:{ROLES_ENTRY_SHAPE}:{user_id}", f"roles-stamp:{user_id}", CONTRACTS_STAMP]
+    return cache.get_many(keys)
+
+
 def cached_roles(user: User, read: Callable[[], Any]) -> Any:
     """`read()` (the person's memberships and their MSPs' regions), from the shared cache when
-    it holds them for the current stamps and today. One round trip to the cache: the entry and
-    both stamps in one read."""
+    it holds them for the current stamps and today. One round trip to the cache, the entry and
+    both stamps in one read, or none when the sign-in backend made that read for this request
+    (accounts.backends)."""
     from django.conf import settings
     from django.core.cache import cache
     from django.utils import timezone
@@ -330,7 +350,7 @@ def cached_roles(user: User, read: Callable[[], Any]) -> Any:
     if not getattr(settings, "ROLES_CACHE", False):
         return read()
     entry_key, person_key = f"roles:{ROLES_ENTRY_SHAPE}:{user.pk}", f"roles-stamp:{user.pk}"
-    found = cache.get_many([entry_key, person_key, CONTRACTS_STAMP])
+    found = user.__dict__.pop("_roles_read", None) or roles_read(user.pk)
     stamps = (
         found.get(person_key) or _stamp(person_key),
         found.get(CONTRACTS_STAMP) or _stamp(CONTRACTS_STAMP),

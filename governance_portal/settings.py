@@ -119,7 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, keeping a signed-in person's row for their stamp (accounts/backends.py)
+    "accounts.backends.PortalBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

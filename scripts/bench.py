@@ -215,7 +215,7 @@ def verified_session(email: str) -> str:
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     now = int(time.time())
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "accounts.backends.PortalBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store[SIGNED_IN_AT] = now

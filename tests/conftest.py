@@ -14,6 +14,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.backends import forget_rows
 from accounts.roles import Role
 from mou.services import reference_data_load
 from tests.factories import MSPContractFactory, local_authority, person_with_role, region
@@ -24,7 +25,7 @@ class PortalClient(Client):
     (as a person who set up an authenticator app would have), unless verified=False."""
 
     def force_login(self, user, backend=None, *, verified: bool = True) -> None:
-        super().force_login(user, backend or "django.contrib.auth.backends.ModelBackend")
+        super().force_login(user, backend or "accounts.backends.PortalBackend")
         if verified:
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
@@ -66,6 +67,7 @@ def _fast_and_isolated(settings, tmp_path):
     # (mail.outbox) once the change commits.
     settings.EMAIL_BACKEND = "kernel.outbox.OutboxBackend"
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    forget_rows()  # the people a process keeps (accounts/backends.py) are the test's own
     # Cached dashboard figures are keyed by a data token that a test's rollback restores: one
     # test must not read another's figures.
     cache.clear()

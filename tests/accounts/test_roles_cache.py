@@ -163,3 +163,71 @@ def test_a_persons_confirmed_devices_are_read_in_one_query(regional_lead, dcs):
         ids = confirmed_device_ids(regional_lead)
     assert len(ctx.captured_queries) == 1
     assert ids == {app.persistent_id, codes.persistent_id}
+
+
+# The signed-in person's row, kept in the process for their stamp (accounts/backends.py) -------
+
+
+def _person_reads(client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(url).status_code
+    return status, sum('FROM "accounts_user"' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_the_signed_in_person_is_read_from_the_database_until_their_stamp_is_cached(
+    client, regional_lead
+):
+    client.force_login(regional_lead)
+    assert _person_reads(client, TWO_FACTOR_PAGE) == (200, 1)  # no stamp yet
+    assert _person_reads(client, TWO_FACTOR_PAGE) == (200, 1)  # read, then kept
+    assert _person_reads(client, TWO_FACTOR_PAGE) == (200, 0)
+
+
+def test_a_deactivated_person_is_signed_out_on_the_very_next_request(
+    client, regional_lead, django_capture_on_commit_callbacks
+):
+    from accounts.services import person_set_active
+
+    client.force_login(regional_lead)
+    for _ in range(3):
+        assert client.get(TWO_FACTOR_PAGE).status_code == 200  # kept after the second
+    with django_capture_on_commit_callbacks(execute=True):
+        person_set_active(person=regional_lead, active=False, actor=None)
+    response = client.get(TWO_FACTOR_PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+
+
+def test_a_changed_password_signs_out_the_persons_other_sessions_at_once(
+    client, regional_lead, django_capture_on_commit_callbacks
+):
+    client.force_login(regional_lead)
+    for _ in range(3):
+        assert client.get(TWO_FACTOR_PAGE).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        regional_lead.set_password("a-new-and-long-password-2026")
+        regional_lead.save()
+    response = client.get(TWO_FACTOR_PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+
+
+def test_with_the_cache_unreachable_the_person_comes_from_the_database(
+    client, regional_lead, monkeypatch
+):
+    client.force_login(regional_lead)
+    for _ in range(3):
+        client.get(TWO_FACTOR_PAGE)
+    monkeypatch.setattr("accounts.backends.roles_read", lambda user_id: {})  # no stamps
+    assert _person_reads(client, TWO_FACTOR_PAGE) == (200, 1)
+
+
+def test_the_shared_cache_never_holds_a_password_hash(client, regional_lead):
+    from django.core.cache import cache
+
+    client.force_login(regional_lead)
+    for _ in range(3):
+        assert client.get(TWO_FACTOR_PAGE).status_code == 200
+    held = b"".join(cache._cache.values())  # locmem: every value, as stored (pickled)
+    assert b"roles-stamp" in b"".join(k.encode() for k in cache._cache)  # the roles are there
+    assert regional_lead.password.split("$")[-1].encode() not in held
