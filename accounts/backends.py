@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
-from accounts.scope import ROLES_CACHE_SECONDS, roles_read
+from accounts.scope import ROLES_CACHE_SECONDS, person_stamp_key, roles_read
 
 KEPT = 2000  # rows a process keeps at most (the oldest go first)
 _rows: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
@@ -36,7 +36,7 @@ class PortalBackend(ModelBackend):
         except (TypeError, ValueError):
             return None
         found = roles_read(pk)
-        stamp = found.get(f"roles-stamp:{pk}")
+        stamp = found.get(person_stamp_key(pk))
         kept = _kept(pk, stamp) if stamp else None
         if kept is None:
             user = super().get_user(pk)

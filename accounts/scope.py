@@ -334,8 +334,15 @@ def roles_read(user_id: int) -> dict[str, Any]:
     `cached_roles` and the sign-in backend's person check need)."""
     from django.core.cache import cache
 
-    keys = [f"roles:{ROLES_ENTRY_SHAPE}:{user_id}", f"roles-stamp:{user_id}", CONTRACTS_STAMP]
-    return cache.get_many(keys)
+    return cache.get_many([_entry_key(user_id), person_stamp_key(user_id), CONTRACTS_STAMP])
+
+
+def person_stamp_key(user_id: int) -> str:
+    return f"roles-stamp:{user_id}"
+
+
+def _entry_key(user_id: int) -> str:
+    return f"roles:{ROLES_ENTRY_SHAPE}:{user_id}"
 
 
 def cached_roles(user: User, read: Callable[[], Any]) -> Any:
@@ -349,7 +356,7 @@ def cached_roles(user: User, read: Callable[[], Any]) -> Any:
 
     if not getattr(settings, "ROLES_CACHE", False):
         return read()
-    entry_key, person_key = f"roles:{ROLES_ENTRY_SHAPE}:{user.pk}", f"roles-stamp:{user.pk}"
+    entry_key, person_key = _entry_key(user.pk), person_stamp_key(user.pk)
     found = user.__dict__.pop("_roles_read", None) or roles_read(user.pk)
     stamps = (
         found.get(person_key) or _stamp(person_key),
@@ -373,7 +380,7 @@ def _new_stamp(name: str) -> None:
 
 def roles_changed(user_id: int) -> None:
     """A person's memberships (or the person) changed: their cached roles stop at commit."""
-    _new_stamp(f"roles-stamp:{user_id}")
+    _new_stamp(person_stamp_key(user_id))
 
 
 def contracts_changed() -> None:
